@@ -1,0 +1,107 @@
+// Internal helpers shared by every area of the shim. Only the shim includes this header.
+#pragma once
+
+#include <ATen/ATen.h>
+#include <c10/util/Exception.h>
+
+#include <atomic>
+#include <new>
+#include <string>
+
+#include "sharpdistill.h"
+
+#define SD_EXPORT extern "C" __attribute__((visibility("default")))
+
+struct sd_tensor_s {
+  at::Tensor t;
+  explicit sd_tensor_s(at::Tensor value);
+  ~sd_tensor_s();
+};
+
+// A random generator handle (CPU); NULL stands for libtorch's default generator.
+struct sd_generator_s {
+  at::Generator g;
+};
+
+namespace sd {
+
+// Number of tensor handles alive; lets tests prove that a long run does not leak.
+extern std::atomic<int64_t> live_tensors;
+
+void set_last_error(const std::string& message);
+
+// The one guard every export runs in: no C++ exception may cross into .NET, where it would
+// terminate the process. Each c10 error class maps to its own status so C# can raise the
+// matching exception type; the message (without the C++ backtrace) is kept thread-locally.
+template <class Body>
+sd_status guarded(Body&& body) noexcept {
+  try {
+    body();
+    return SD_OK;
+  } catch (const c10::OutOfMemoryError& e) {
+    set_last_error(e.what_without_backtrace());
+    return SD_ERR_OUT_OF_MEMORY;
+  } catch (const c10::IndexError& e) {
+    set_last_error(e.what_without_backtrace());
+    return SD_ERR_INDEX;
+  } catch (const c10::ValueError& e) {
+    set_last_error(e.what_without_backtrace());
+    return SD_ERR_ARGUMENT;
+  } catch (const c10::TypeError& e) {
+    set_last_error(e.what_without_backtrace());
+    return SD_ERR_TYPE;
+  } catch (const c10::NotImplementedError& e) {
+    set_last_error(e.what_without_backtrace());
+    return SD_ERR_NOT_IMPLEMENTED;
+  } catch (const c10::Error& e) {
+    set_last_error(e.what_without_backtrace());
+    return SD_ERR_TORCH;
+  } catch (const std::bad_alloc& e) {
+    set_last_error(std::string("out of memory: ") + e.what());
+    return SD_ERR_OUT_OF_MEMORY;
+  } catch (const std::invalid_argument& e) {
+    set_last_error(e.what());
+    return SD_ERR_ARGUMENT;
+  } catch (const std::out_of_range& e) {
+    set_last_error(e.what());
+    return SD_ERR_INDEX;
+  } catch (const std::exception& e) {
+    set_last_error(e.what());
+    return SD_ERR_STD;
+  } catch (...) {
+    set_last_error("unknown native exception");
+    return SD_ERR_UNKNOWN;
+  }
+}
+
+// Argument checks raised by the shim itself (null handles, null out-pointers).
+[[noreturn]] void fail_argument(const std::string& message);
+
+inline const at::Tensor& T(sd_tensor h) {
+  if (h == nullptr) fail_argument("null tensor handle");
+  return h->t;
+}
+inline c10::optional<at::Tensor> opt(sd_tensor h) {
+  if (h == nullptr) return c10::nullopt;
+  return h->t;
+}
+template <class P>
+inline P* check_out(P* p) {
+  if (p == nullptr) fail_argument("null out-pointer");
+  return p;
+}
+// Stores a new owning handle for value into *out.
+inline void put(sd_tensor* out, at::Tensor value) { *check_out(out) = new sd_tensor_s(std::move(value)); }
+
+inline at::IntArrayRef dims(const int64_t* data, int64_t n) {
+  if (n < 0 || (n > 0 && data == nullptr)) fail_argument("bad dimension list");
+  return at::IntArrayRef(data, static_cast<size_t>(n));
+}
+at::ScalarType dtype(int32_t code);
+at::Scalar scalar(sd_scalar s);
+sd_scalar to_sd_scalar(const at::Scalar& s);
+
+}  // namespace sd
+
+// Body of an export: SD_TRY({ ... });
+#define SD_TRY(...) return sd::guarded([&]() { __VA_ARGS__; })

@@ -1,0 +1,3 @@
+using SharpDistill.Torch;
+
+Console.WriteLine($"SharpDistill on libtorch {TorchRuntime.LibTorchVersion}");

@@ -1,0 +1,41 @@
+namespace SharpDistill.Torch.NN;
+
+/// <summary>
+/// Batch normalisation over [N, C, H, W]. Training mode uses batch statistics and updates the
+/// running mean/variance (momentum 0.1, unbiased variance); eval mode uses the running statistics.
+/// γ = 1, β = 0 at creation.
+/// </summary>
+public sealed class BatchNorm2d : Module<Tensor, Tensor>
+{
+    public BatchNorm2d(long numFeatures, double eps = 1e-5, double momentum = 0.1, bool affine = true)
+    {
+        NumFeatures = numFeatures;
+        Eps = eps;
+        Momentum = momentum;
+        Weight = affine ? RegisterParameter("weight", Tensors.Ones(new[] { numFeatures })) : null;
+        Bias = affine ? RegisterParameter("bias", Tensors.Zeros(new[] { numFeatures })) : null;
+        RunningMean = RegisterBuffer("running_mean", Tensors.Zeros(new[] { numFeatures }));
+        RunningVar = RegisterBuffer("running_var", Tensors.Ones(new[] { numFeatures }));
+        // Kept for state-dict compatibility with PyTorch checkpoints.
+        NumBatchesTracked = RegisterBuffer("num_batches_tracked", Tensors.Zeros(Array.Empty<long>(), DType.Int64));
+    }
+
+    public long NumFeatures { get; }
+    public double Eps { get; }
+    public double Momentum { get; }
+    public Tensor? Weight { get; }
+    public Tensor? Bias { get; }
+    public Tensor RunningMean { get; }
+    public Tensor RunningVar { get; }
+    public Tensor NumBatchesTracked { get; }
+
+    public override Tensor Forward(Tensor input)
+    {
+        if (input.Dim != 4)
+            throw new TorchArgumentException($"BatchNorm2d expects a 4-D input [N, C, H, W], got {input.Dim}-D [{string.Join(", ", input.Shape)}]");
+        if (Training && !Autograd.IsInferenceMode)
+            using (Autograd.NoGrad())
+                NumBatchesTracked.Add_(1);
+        return F.BatchNorm(input, RunningMean, RunningVar, Weight, Bias, Training, Momentum, Eps);
+    }
+}

@@ -1,0 +1,64 @@
+namespace SharpDistill.Torch;
+
+/// <summary>One index in <c>tensor[...]</c>: an integer (selects and drops the dimension) or a range (slices).</summary>
+public readonly struct TensorIndex
+{
+    private readonly Index? single;
+    private readonly Range? range;
+    private readonly long step;
+
+    private TensorIndex(Index? single, Range? range, long step)
+    {
+        this.single = single;
+        this.range = range;
+        this.step = step;
+    }
+
+    /// <summary>The whole dimension (Python's <c>:</c>).</summary>
+    public static readonly TensorIndex All = new(null, Range.All, 1);
+
+    public static TensorIndex Step(Range range, long step) =>
+        step > 0 ? new(null, range, step) : throw new TorchArgumentException($"slice step must be positive, got {step}");
+
+    public static implicit operator TensorIndex(int i) => new(i >= 0 ? new Index(i) : new Index(-i, fromEnd: true), null, 1);
+    public static implicit operator TensorIndex(long i) => (int)i;
+    public static implicit operator TensorIndex(Index i) => new(i, null, 1);
+    public static implicit operator TensorIndex(Range r) => new(null, r, 1);
+
+    internal static Tensor Apply(Tensor tensor, TensorIndex[] indices)
+    {
+        var shape = tensor.Shape;
+        if (indices.Length > shape.Length)
+            throw new TorchIndexException($"too many indices ({indices.Length}) for a tensor of {shape.Length} dimensions");
+        var current = tensor;
+        long dim = 0;
+        for (var k = 0; k < indices.Length; k++)
+        {
+            var size = shape[k];
+            var next = indices[k].ApplyTo(current, dim, size, out var keepsDim);
+            if (!ReferenceEquals(current, tensor)) current.Dispose();
+            current = next;
+            if (keepsDim) dim++;
+        }
+        return ReferenceEquals(current, tensor) ? tensor.Alias() : current;
+    }
+
+    private Tensor ApplyTo(Tensor t, long dim, long size, out bool keepsDim)
+    {
+        if (single is { } index)
+        {
+            keepsDim = false;
+            long i = index.IsFromEnd ? size - index.Value : index.Value;
+            if (i < 0 || i >= size)
+                throw new TorchIndexException($"index {(index.IsFromEnd ? "^" + index.Value : index.Value.ToString())} is out of bounds for dimension {dim} with size {size}");
+            return t.Select(dim, i);
+        }
+        keepsDim = true;
+        var r = range!.Value;
+        long start = r.Start.IsFromEnd ? size - r.Start.Value : r.Start.Value;
+        long end = r.End.IsFromEnd ? size - r.End.Value : r.End.Value;
+        start = Math.Clamp(start, 0, size);
+        end = Math.Clamp(end, start, size);
+        return t.Slice(dim, start, end, step);
+    }
+}

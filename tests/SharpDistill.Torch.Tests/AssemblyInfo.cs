@@ -1,0 +1,2 @@
+// Tests share one libtorch and compare process-wide live-tensor counts: run them one at a time.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
