@@ -1,0 +1,31 @@
+using SharpDistill.Config;
+
+namespace SharpDistill.Tests.Config;
+
+public class ShippedConfigsTests
+{
+    public static IEnumerable<object[]> ConfigFiles() =>
+        Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "configs"), "*.yaml", SearchOption.AllDirectories)
+            .OrderBy(p => p).Select(p => new object[] { Path.GetRelativePath(RepoPaths.Root, p) });
+
+    [Theory]
+    [MemberData(nameof(ConfigFiles))]
+    public void EveryShippedConfigLoads(string relativePath)
+    {
+        var config = RunConfig.Load(new[] { Path.Combine(RepoPaths.Root, relativePath) }, Array.Empty<string>());
+        Assert.False(string.IsNullOrEmpty(config.Models.Student));
+        Assert.False(string.IsNullOrEmpty(config.Experiment.Name));
+    }
+
+    [Fact]
+    public void CifarRecipesFollowThePublishedRules()
+    {
+        var mv2 = RunConfig.Load(new[] { Path.Combine(RepoPaths.Root, "configs/cifar100/crld/res50_mv2.yaml") }, Array.Empty<string>());
+        Assert.Equal(0.01, mv2.Solver.Lr);
+        Assert.Equal(DistillMethod.Crld, mv2.Distiller.Method);
+        var dkd = RunConfig.Load(new[] { Path.Combine(RepoPaths.Root, "configs/cifar100/dkd/res56_res20.yaml") }, Array.Empty<string>());
+        Assert.Equal(2.0, dkd.Distiller.Dkd.Beta);
+        Assert.Equal(0.05, dkd.Solver.Lr);
+        Assert.Equal(12, Directory.GetFiles(Path.Combine(RepoPaths.Root, "configs/cifar100/crld"), "*.yaml").Length);
+    }
+}
