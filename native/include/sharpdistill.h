@@ -63,6 +63,7 @@ typedef struct sd_guard_s* sd_guard;
 
 #include "sd_core.h"
 #include "sd_ops.h"
+#include "sd_softrank.h"
 
 #ifdef __cplusplus
 }
