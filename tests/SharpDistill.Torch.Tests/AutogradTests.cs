@@ -46,6 +46,37 @@ public class AutogradTests
     }
 
     [Fact]
+    public void TrainingStepsInScopesLeaveNoTensorsBehind()
+    {
+        using var g = new Generator(12);
+        var weight = Tensors.Randn(new long[] { 4, 3, 3, 3 }, g).RequiresGrad_();
+        var head = Tensors.Randn(new long[] { 5, 4 }, g).RequiresGrad_();
+        var runningMean = Tensors.Zeros(4);
+        var runningVar = Tensors.Ones(4);
+        var labels = Tensor.FromArray(new long[] { 0, 4 });
+        var baseline = LeakCheck.SettledLiveCount();
+        for (var step = 0; step < 20; step++)
+        {
+            using var scope = new TensorScope();
+            var x = Tensors.Randn(new long[] { 2, 3, 8, 8 }, g);
+            var features = F.Relu(F.BatchNorm(F.Conv2d(x, weight, padding: 1), runningMean, runningVar, training: true));
+            var pooled = F.AdaptiveAvgPool2d(F.MaxPool2d(features, 2), 1).Flatten(1);
+            var logits = F.Linear(pooled, head);
+            var loss = F.CrossEntropy(logits, labels, labelSmoothing: 0.1)
+                       + F.KlDiv(F.LogSoftmax(logits, 1), F.Softmax(logits.Detach(), 1), KlReduction.BatchMean, false);
+            loss.Backward();
+            using (Autograd.NoGrad())
+            {
+                weight.Add_(weight.Grad!, -0.01);
+                weight.Grad = null;
+                head.Grad = null;
+            }
+        }
+        Assert.Equal(baseline, LeakCheck.SettledLiveCount());
+        foreach (var t in new[] { weight, head, runningMean, runningVar, labels }) t.Dispose();
+    }
+
+    [Fact]
     public void AnAssignedGradMustMatchTheTensor()
     {
         using var scope = new TensorScope();
@@ -190,6 +221,20 @@ public class AutogradTests
             using (Autograd.InferenceMode()) Assert.True(Autograd.IsInferenceMode);
             Assert.False(Autograd.IsGradEnabled); // back to NoGrad's state, not to "enabled"
         }
+    }
+
+    [Fact]
+    public void InferenceTensorsCannotJoinAutogradLater()
+    {
+        using var scope = new TensorScope();
+        Tensor frozen;
+        using (Autograd.InferenceMode()) frozen = Tensor.FromArray(new double[] { 1, 2 }) * 3;
+        var x = Leaf(1, 1);
+        var e = Assert.Throws<TorchArgumentException>(() => (x * frozen).Sum().Backward());
+        Assert.Contains("Inference tensors cannot be saved for backward", e.Message);
+        // a clone made outside inference mode is an ordinary tensor
+        (x * frozen.Clone()).Sum().Backward();
+        Expect.Close(new double[] { 3, 6 }, x.Grad!, 0);
     }
 
     [Fact]
