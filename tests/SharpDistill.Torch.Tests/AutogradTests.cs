@@ -77,6 +77,21 @@ public class AutogradTests
     }
 
     [Fact]
+    public void SetDataSwapsTheDataButKeepsTheTensorsIdentity()
+    {
+        using var scope = new TensorScope();
+        var parameter = Tensors.Zeros(2).RequiresGrad_();
+        var heldByALayer = parameter.Alias();
+        parameter.SetData(Tensor.FromArray(new double[] { 1, 2, 3 }));
+        Assert.Equal(DType.Float64, heldByALayer.DType);
+        Assert.Equal(new double[] { 1, 2, 3 }, heldByALayer.ToArray<double>());
+        Assert.True(heldByALayer.RequiresGrad);
+        Assert.True(heldByALayer.IsLeaf);
+        (heldByALayer * heldByALayer).Sum().Backward();
+        Expect.Close(new double[] { 2, 4, 6 }, parameter.Grad!, 0);
+    }
+
+    [Fact]
     public void AnAssignedGradMustMatchTheTensor()
     {
         using var scope = new TensorScope();
