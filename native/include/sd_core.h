@@ -62,7 +62,9 @@ sd_status sd_is_inference_mode(int32_t* out);
 sd_status sd_set_num_threads(int32_t n);
 sd_status sd_get_num_threads(int32_t* out);
 
-/* Random generators (CPU). A NULL generator means libtorch's default generator. */
+/* Random generators (CPU). A NULL generator means libtorch's default generator (of the tensor's
+ * device). With a generator, tensors of another device are drawn on the CPU and copied, so a seed
+ * gives the same numbers on every device. sd_manual_seed seeds the CPU and every CUDA default. */
 sd_status sd_manual_seed(uint64_t seed);
 sd_status sd_generator_new(uint64_t seed, sd_generator* out);
 sd_status sd_generator_free(sd_generator g);

@@ -30,9 +30,20 @@ SD_EXPORT sd_status sd_tensor_grad(sd_tensor t, sd_tensor* out) {
   });
 }
 
+// Assigning .grad directly bypasses autograd's own checks, so make PyTorch's (the Python setter's):
+// a gradient of another shape, dtype or device would otherwise surface much later, in an optimizer.
 SD_EXPORT sd_status sd_tensor_set_grad(sd_tensor t, sd_tensor grad) {
   SD_TRY({
     auto tensor = T(t);
+    if (grad != nullptr) {
+      const auto& g = grad->t;
+      TORCH_CHECK_TYPE(g.scalar_type() == tensor.scalar_type(), "assigned grad has data of a different type: expected ",
+                       tensor.scalar_type(), ", got ", g.scalar_type());
+      TORCH_CHECK(g.device() == tensor.device(), "assigned grad has data located on a different device: expected ",
+                  tensor.device(), ", got ", g.device());
+      TORCH_CHECK(g.sizes() == tensor.sizes(), "assigned grad has data of a different size: expected ", tensor.sizes(),
+                  ", got ", g.sizes());
+    }
     tensor.mutable_grad() = grad == nullptr ? at::Tensor() : grad->t;
   });
 }
@@ -96,13 +107,9 @@ SD_EXPORT sd_status sd_set_num_threads(int32_t n) {
 
 SD_EXPORT sd_status sd_get_num_threads(int32_t* out) { SD_TRY(*sd::check_out(out) = at::get_num_threads()); }
 
-SD_EXPORT sd_status sd_manual_seed(uint64_t seed) {
-  SD_TRY({
-    auto gen = at::detail::getDefaultCPUGenerator();
-    std::lock_guard<std::mutex> lock(gen.mutex());
-    gen.set_current_seed(seed);
-  });
-}
+// Seeds the default CPU generator and, where libtorch sees GPUs, every CUDA default generator
+// (what dropout on a CUDA tensor draws from), like torch.manual_seed.
+SD_EXPORT sd_status sd_manual_seed(uint64_t seed) { SD_TRY(at::manual_seed(seed)); }
 
 SD_EXPORT sd_status sd_generator_new(uint64_t seed, sd_generator* out) {
   SD_TRY(*sd::check_out(out) = new sd_generator_s{at::make_generator<at::CPUGeneratorImpl>(seed)});

@@ -32,6 +32,16 @@ at::ScalarType dtype(int32_t code) {
   }
 }
 
+at::Device device(int32_t type, int32_t index) {
+  if (type != SD_CPU && type != SD_CUDA) fail_argument("unknown device type code " + std::to_string(type));
+  if (index < -1) fail_argument("bad device index " + std::to_string(index));
+  if (type == SD_CUDA && !at::hasCUDA())
+    TORCH_CHECK_NOT_IMPLEMENTED(false, "CUDA device requested, but this libtorch (", TORCH_VERSION,
+                                ") was built without CUDA support; build the shim against a CUDA libtorch ",
+                                "(SHARPDISTILL_TORCH_DIR) or use the cpu device");
+  return at::Device(type == SD_CUDA ? at::kCUDA : at::kCPU, static_cast<c10::DeviceIndex>(index));
+}
+
 at::Scalar scalar(sd_scalar s) {
   switch (s.kind) {
     case SD_SCALAR_DOUBLE: return at::Scalar(s.d);
@@ -93,7 +103,8 @@ SD_EXPORT sd_status sd_tensor_sizes(sd_tensor t, int64_t* out, int64_t capacity)
   SD_TRY({
     const auto sizes = T(t).sizes();
     if (capacity < static_cast<int64_t>(sizes.size())) sd::fail_argument("sizes buffer too small");
-    std::copy(sizes.begin(), sizes.end(), sd::check_out(out));
+    // A 0-dimensional tensor has nothing to copy, and .NET passes an empty array as NULL.
+    if (!sizes.empty()) std::copy(sizes.begin(), sizes.end(), sd::check_out(out));
   });
 }
 
@@ -101,7 +112,8 @@ SD_EXPORT sd_status sd_tensor_strides(sd_tensor t, int64_t* out, int64_t capacit
   SD_TRY({
     const auto strides = T(t).strides();
     if (capacity < static_cast<int64_t>(strides.size())) sd::fail_argument("strides buffer too small");
-    std::copy(strides.begin(), strides.end(), sd::check_out(out));
+    // A 0-dimensional tensor has nothing to copy, and .NET passes an empty array as NULL.
+    if (!strides.empty()) std::copy(strides.begin(), strides.end(), sd::check_out(out));
   });
 }
 
@@ -155,9 +167,7 @@ SD_EXPORT sd_status sd_tensor_item(sd_tensor t, sd_scalar* out) { SD_TRY(*sd::ch
 SD_EXPORT sd_status sd_tensor_to(sd_tensor t, int32_t device_type, int32_t device_index, int32_t dtype,
                                  int32_t copy, sd_tensor* out) {
   SD_TRY({
-    const auto type = device_type == SD_CUDA ? at::kCUDA : at::kCPU;
-    const at::Device device(type, static_cast<c10::DeviceIndex>(device_index));
-    sd::put(out, T(t).to(device, sd::dtype(dtype), /*non_blocking=*/false, copy != 0));
+    sd::put(out, T(t).to(sd::device(device_type, device_index), sd::dtype(dtype), /*non_blocking=*/false, copy != 0));
   });
 }
 

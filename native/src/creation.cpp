@@ -6,13 +6,32 @@
 using sd::T;
 
 static at::TensorOptions options(int32_t dtype, int32_t device_type, int32_t device_index) {
-  const auto type = device_type == SD_CUDA ? at::kCUDA : at::kCPU;
-  return at::TensorOptions().dtype(sd::dtype(dtype)).device(at::Device(type, static_cast<c10::DeviceIndex>(device_index)));
+  return at::TensorOptions().dtype(sd::dtype(dtype)).device(sd::device(device_type, device_index));
 }
 
 static c10::optional<at::Generator> generator(sd_generator g) {
   if (g == nullptr) return c10::nullopt;
   return g->g;
+}
+
+// An sd_generator is a CPU generator, and libtorch refuses a CPU generator for a CUDA tensor. So
+// with an explicit generator the numbers are drawn on the CPU and copied to the device: a seed then
+// gives the same numbers on every device. Without one, the device's own default generator is used.
+template <class Draw>
+static at::Tensor sample(sd_generator g, const at::TensorOptions& opts, Draw&& draw) {
+  if (g == nullptr || opts.device().is_cpu()) return draw(generator(g), opts);
+  return draw(generator(g), opts.device(at::kCPU)).to(opts.device());
+}
+template <class Fill>
+static void fill_random(sd_tensor a, sd_generator g, Fill&& fill) {
+  auto t = T(a);
+  if (g == nullptr || t.device().is_cpu()) {
+    fill(t, generator(g));
+    return;
+  }
+  auto cpu = at::empty(t.sizes(), t.options().device(at::kCPU));
+  fill(cpu, generator(g));
+  t.copy_(cpu);
 }
 
 #define SD_DEVICE_ARGS int32_t dtype, int32_t device_type, int32_t device_index
@@ -35,14 +54,23 @@ SD_EXPORT sd_status sd_arange(sd_scalar start, sd_scalar end, sd_scalar step, SD
 }
 SD_EXPORT sd_status sd_eye(int64_t n, SD_DEVICE_ARGS, sd_tensor* out) { SD_TRY(sd::put(out, at::eye(n, SD_OPTIONS))); }
 SD_EXPORT sd_status sd_randn(const int64_t* shape, int64_t ndim, sd_generator g, SD_DEVICE_ARGS, sd_tensor* out) {
-  SD_TRY(sd::put(out, at::randn(sd::dims(shape, ndim), generator(g), SD_OPTIONS)));
+  SD_TRY({
+    const auto size = sd::dims(shape, ndim);
+    sd::put(out, sample(g, SD_OPTIONS, [&](auto gen, auto opts) { return at::randn(size, gen, opts); }));
+  });
 }
 SD_EXPORT sd_status sd_rand(const int64_t* shape, int64_t ndim, sd_generator g, SD_DEVICE_ARGS, sd_tensor* out) {
-  SD_TRY(sd::put(out, at::rand(sd::dims(shape, ndim), generator(g), SD_OPTIONS)));
+  SD_TRY({
+    const auto size = sd::dims(shape, ndim);
+    sd::put(out, sample(g, SD_OPTIONS, [&](auto gen, auto opts) { return at::rand(size, gen, opts); }));
+  });
 }
 SD_EXPORT sd_status sd_randint(int64_t low, int64_t high, const int64_t* shape, int64_t ndim, sd_generator g,
                                SD_DEVICE_ARGS, sd_tensor* out) {
-  SD_TRY(sd::put(out, at::randint(low, high, sd::dims(shape, ndim), generator(g), SD_OPTIONS)));
+  SD_TRY({
+    const auto size = sd::dims(shape, ndim);
+    sd::put(out, sample(g, SD_OPTIONS, [&](auto gen, auto opts) { return at::randint(low, high, size, gen, opts); }));
+  });
 }
 SD_EXPORT sd_status sd_randperm(int64_t n, sd_generator g, sd_tensor* out) {
   SD_TRY(sd::put(out, at::randperm(n, generator(g), at::TensorOptions().dtype(at::kLong))));
@@ -56,13 +84,13 @@ SD_EXPORT sd_status sd_full_like(sd_tensor a, sd_scalar value, sd_tensor* out) {
 
 // In-place updates. They mutate the tensor the handle refers to (all handles sharing it see it).
 SD_EXPORT sd_status sd_normal_(sd_tensor a, double mean, double std, sd_generator g) {
-  SD_TRY({ auto t = T(a); t.normal_(mean, std, generator(g)); });
+  SD_TRY(fill_random(a, g, [&](at::Tensor& t, auto gen) { t.normal_(mean, std, gen); }));
 }
 SD_EXPORT sd_status sd_uniform_(sd_tensor a, double from, double to, sd_generator g) {
-  SD_TRY({ auto t = T(a); t.uniform_(from, to, generator(g)); });
+  SD_TRY(fill_random(a, g, [&](at::Tensor& t, auto gen) { t.uniform_(from, to, gen); }));
 }
 SD_EXPORT sd_status sd_bernoulli_(sd_tensor a, double p, sd_generator g) {
-  SD_TRY({ auto t = T(a); t.bernoulli_(p, generator(g)); });
+  SD_TRY(fill_random(a, g, [&](at::Tensor& t, auto gen) { t.bernoulli_(p, gen); }));
 }
 SD_EXPORT sd_status sd_fill_(sd_tensor a, sd_scalar value) { SD_TRY({ auto t = T(a); t.fill_(sd::scalar(value)); }); }
 SD_EXPORT sd_status sd_zero_(sd_tensor a) { SD_TRY({ auto t = T(a); t.zero_(); }); }

@@ -6,7 +6,9 @@
 
 #include <atomic>
 #include <new>
+#include <stdexcept>
 #include <string>
+#include <system_error>
 
 #include "sharpdistill.h"
 
@@ -65,6 +67,15 @@ sd_status guarded(Body&& body) noexcept {
   } catch (const std::out_of_range& e) {
     set_last_error(e.what());
     return SD_ERR_INDEX;
+  } catch (const std::system_error& e) {
+    set_last_error(e.what());
+    return SD_ERR_STD;
+  } catch (const std::runtime_error& e) {
+    // Some libtorch checks still throw a bare std::runtime_error instead of c10::Error (1.13's
+    // infer_size: "shape '[4, 2]' is invalid for input of size 6" from view/reshape). They report
+    // a bad argument just like TORCH_CHECK does, so they get the same status.
+    set_last_error(e.what());
+    return SD_ERR_TORCH;
   } catch (const std::exception& e) {
     set_last_error(e.what());
     return SD_ERR_STD;
@@ -98,6 +109,9 @@ inline at::IntArrayRef dims(const int64_t* data, int64_t n) {
   return at::IntArrayRef(data, static_cast<size_t>(n));
 }
 at::ScalarType dtype(int32_t code);
+// A device from its C ABI code and index; a CUDA device on a libtorch without CUDA is refused
+// with a message that says so (instead of libtorch's dispatcher dump).
+at::Device device(int32_t type, int32_t index);
 at::Scalar scalar(sd_scalar s);
 sd_scalar to_sd_scalar(const at::Scalar& s);
 

@@ -20,8 +20,15 @@ public readonly struct TensorIndex
     public static TensorIndex Step(Range range, long step) =>
         step > 0 ? new(null, range, step) : throw new TorchArgumentException($"slice step must be positive, got {step}");
 
-    public static implicit operator TensorIndex(int i) => new(i >= 0 ? new Index(i) : new Index(-i, fromEnd: true), null, 1);
-    public static implicit operator TensorIndex(long i) => (int)i;
+    /// <summary>An integer index; negative counts from the end (−1 is the last), as in PyTorch.</summary>
+    public static implicit operator TensorIndex(int i) =>
+        i == int.MinValue
+            ? throw new TorchIndexException($"index {i} is out of the supported range of tensor indices")
+            : new(i >= 0 ? new Index(i) : new Index(-i, fromEnd: true), null, 1);
+    public static implicit operator TensorIndex(long i) =>
+        i is >= int.MinValue + 1 and <= int.MaxValue
+            ? (int)i
+            : throw new TorchIndexException($"index {i} is out of the supported range of tensor indices");
     public static implicit operator TensorIndex(Index i) => new(i, null, 1);
     public static implicit operator TensorIndex(Range r) => new(null, r, 1);
 
@@ -32,13 +39,22 @@ public readonly struct TensorIndex
             throw new TorchIndexException($"too many indices ({indices.Length}) for a tensor of {shape.Length} dimensions");
         var current = tensor;
         long dim = 0;
-        for (var k = 0; k < indices.Length; k++)
+        try
         {
-            var size = shape[k];
-            var next = indices[k].ApplyTo(current, dim, size, out var keepsDim);
+            for (var k = 0; k < indices.Length; k++)
+            {
+                var size = shape[k];
+                var next = indices[k].ApplyTo(current, dim, size, out var keepsDim);
+                if (!ReferenceEquals(current, tensor)) current.Dispose();
+                current = next;
+                if (keepsDim) dim++;
+            }
+        }
+        catch
+        {
+            // A bad index after a good one: free the intermediate view now rather than leave it.
             if (!ReferenceEquals(current, tensor)) current.Dispose();
-            current = next;
-            if (keepsDim) dim++;
+            throw;
         }
         return ReferenceEquals(current, tensor) ? tensor.Alias() : current;
     }
@@ -54,7 +70,8 @@ public readonly struct TensorIndex
             return t.Select(dim, i);
         }
         keepsDim = true;
-        var r = range!.Value;
+        if (range is not { } r)
+            throw new TorchArgumentException("default(TensorIndex) is not an index: use an integer, a range or TensorIndex.All");
         long start = r.Start.IsFromEnd ? size - r.Start.Value : r.Start.Value;
         long end = r.End.IsFromEnd ? size - r.End.Value : r.End.Value;
         start = Math.Clamp(start, 0, size);

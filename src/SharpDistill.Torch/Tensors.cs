@@ -33,11 +33,17 @@ public static unsafe class Tensors
         fixed (long* p = shape) return Tensor.Wrap(Native.sd_full(p, shape.Length, value.Native, (int)dtype, (int)d.Type, d.Index, out var h), h);
     }
 
-    /// <summary>Values from start (inclusive) to end (exclusive) by step; int64 unless a dtype is given.</summary>
-    public static Tensor Arange(Scalar start, Scalar end, Scalar? step = null, DType dtype = DType.Int64, Device? device = null)
+    /// <summary>
+    /// Values from start (inclusive) to end (exclusive) by step. Without a dtype, as in PyTorch:
+    /// float32 when any of start, end, step is floating point, else int64 (an int64 default would
+    /// silently truncate <c>Arange(0, 1, 0.25)</c> to zeros).
+    /// </summary>
+    public static Tensor Arange(Scalar start, Scalar end, Scalar? step = null, DType? dtype = null, Device? device = null)
     {
         var d = device ?? Device.Cpu;
-        return Tensor.Wrap(Native.sd_arange(start.Native, end.Native, (step ?? 1).Native, (int)dtype, (int)d.Type, d.Index, out var h), h);
+        var s = step ?? 1;
+        var inferred = start.IsFloatingPoint || end.IsFloatingPoint || s.IsFloatingPoint ? DType.Float32 : DType.Int64;
+        return Tensor.Wrap(Native.sd_arange(start.Native, end.Native, s.Native, (int)(dtype ?? inferred), (int)d.Type, d.Index, out var h), h);
     }
 
     public static Tensor Arange(long end) => Arange(0, end);
