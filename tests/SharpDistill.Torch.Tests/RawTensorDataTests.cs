@@ -1,6 +1,6 @@
 namespace SharpDistill.Torch.Tests;
 
-
+/// <summary>Tensor metadata and construction used by foreign-format readers: 0-dim shapes, raw element bytes.</summary>
 public class RawTensorDataTests
 {
     [Fact]

@@ -70,6 +70,20 @@ public class StrictUnpicklerTests
     }
 
     [Fact]
+    public void ReadsTheRarerDataOpcodes()
+    {
+        Assert.Equal(256L, Load("80048b0200000000012e"));                              // LONG4 256
+        Assert.Equal(-(1L << 40), Load("80028a060000000000ff2e"));                      // LONG1 -2**40 (pickle.dumps(-2**40, protocol=2)): a long, not a BigInteger
+        Assert.Equal("ab", Load("80048d020000000000000061622e"));                      // BINUNICODE8 'ab'
+        Assert.Equal("xy"u8.ToArray(), Load("800342020000007879" + "2e"));               // BINBYTES b'xy'
+        Assert.Equal(new PickleTuple(1L, 2L, 3L), Load("80024b014b024b03872e"));        // TUPLE3
+        Assert.IsType<List<object?>>(Load("80025d32302e"));                             // EMPTY_LIST DUP POP
+        Assert.Equal(1L, Load("80024b01284b024b03312e"));                               // MARK ... POP_MARK
+        Assert.Equal(7L, Load("80024b077200010000306a000100002e"));                     // LONG_BINPUT/LONG_BINGET 256
+        Assert.Equal(-1.5, Load("800247bff80000000000002e"));                          // BINFLOAT, big-endian
+    }
+
+    [Fact]
     public void RefusesAGlobalOutsideTheAllowList()
     {
         // class Ev: __reduce__ = lambda self: (eval, ('1+1',)); pickle.dumps(Ev(), protocol=2)

@@ -2,7 +2,7 @@
 """Writes the PyTorch checkpoints that SharpDistill's checkpoint-import tests read, and
 expected.json with the values those tests compare against, so the tests need no Python.
 
-Run from this folder with a PyTorch whose torch.save writes the formats under test (the files
+Run (from any folder) with a PyTorch whose torch.save writes the formats under test (the files
 here were written by Debian 12's python3-torch 1.13.1, the libtorch SharpDistill builds on):
 
     /usr/bin/python3 make_checkpoints.py
