@@ -50,8 +50,8 @@ internal static class StateDictImporter
         catch (StateDictMismatchException e)
         {
             throw new StateDictMismatchException(
-                $"'{checkpoint.Path}' (state dict at {location}{Stripped(keys.StrippedPrefixes)}) does not fit {module.GetType().Name}: " +
-                e.Message + PrefixHint(e.Missing, e.Unexpected), e.Missing, e.Unexpected, e.MisShaped);
+                $"'{checkpoint.Path}' (state dict at {location}{Stripped(keys.StrippedPrefixes)}): " + e.Message + PrefixHint(e.Missing, e.Unexpected),
+                e.Missing, e.Unexpected, e.MisShaped);
         }
 
         return new ImportReport

@@ -67,6 +67,29 @@ public class CheckpointValidationTests
         Assert.Contains("has no 'tiny_net/version' entry", Refused(path).Message);
     }
 
+    [Theory]
+    [InlineData("little", null)]  // what PyTorch ≥ 2.1 writes on x86 and ARM
+    [InlineData("big", "stores its tensors in 'big' byte order; only little-endian checkpoints are supported")]
+    public void TheByteOrderEntryIsHonoured(string order, string? error)
+    {
+        using var temp = new TempDirectory();
+        var path = temp.PathOf("ordered.pth");
+        File.Copy(PathOf("tiny_net.pth"), path);
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        using (var entry = zip.CreateEntry("tiny_net/byteorder").Open())
+            entry.Write(System.Text.Encoding.ASCII.GetBytes(order));
+        if (error == null) Assert.Equal(9, ((PickleDict)TorchCheckpoint.Load(path).Root!).Count);
+        else Assert.Contains(error, Refused(path).Message);
+    }
+
+    [Fact]
+    public void AVersionEntryWithoutANumberIsRefused()
+    {
+        using var temp = new TempDirectory();
+        var path = RewriteZip(temp, PathOf("tiny_net.pth"), (name, bytes) => name.EndsWith("/version") ? "three"u8.ToArray() : bytes);
+        Assert.Contains("entry 'tiny_net/version' should hold a format version number, got 'three'", Refused(path).Message);
+    }
+
     [Fact]
     public void AMissingStorageEntryIsNamed()
     {
@@ -117,6 +140,7 @@ public class CheckpointValidationTests
     public void FilesThatAreNoCheckpointAreRefused()
     {
         using var temp = new TempDirectory();
+        Assert.Contains("absent.pth", Assert.Throws<FileNotFoundException>(() => TorchCheckpoint.Load(temp.PathOf("absent.pth"))).Message);
         Assert.Contains("is empty", Refused(temp.Write("empty.pth", Array.Empty<byte>())).Message);
         Assert.Contains("is neither a zip checkpoint nor a legacy torch.save stream (it starts with bytes 68656C6C)",
             Refused(temp.Write("text.pth", "hello world"u8.ToArray())).Message);

@@ -117,8 +117,8 @@ public class StateDictImportTests
         using var net = TinyNet(classes: 6);
         var error = Assert.Throws<StateDictMismatchException>(() => TorchCheckpoint.ImportInto(net, PathOf("wrapped_checkpoint.pth")));
         Assert.Equal(new[] { "5.weight: expected [6, 36], got [5, 36]", "5.bias: expected [6], got [5]" }, error.MisShaped);
-        Assert.Contains("wrapped_checkpoint.pth' (state dict at ['model'], prefix 'module.' stripped)", error.Message);
-        Assert.Contains("5.weight: expected [6, 36], got [5, 36]", error.Message);
+        Assert.Contains("wrapped_checkpoint.pth' (state dict at ['model'], prefix 'module.' stripped): state dict does not fit Sequential: " +
+                        "shape mismatch for 5.weight: expected [6, 36], got [5, 36]; 5.bias: expected [6], got [5]", error.Message);
     }
 
     [Fact]
