@@ -60,6 +60,7 @@ public sealed partial class Tensor : IDisposable
         get
         {
             var shape = new long[Dim];
+            if (shape.Length == 0) return shape; // 0-dim: `fixed` would pass a null pointer, which the shim rejects
             fixed (long* p = shape) Status.Check(Native.sd_tensor_sizes(Handle, p, shape.Length));
             return shape;
         }
@@ -70,6 +71,7 @@ public sealed partial class Tensor : IDisposable
         get
         {
             var strides = new long[Dim];
+            if (strides.Length == 0) return strides;
             fixed (long* p = strides) Status.Check(Native.sd_tensor_strides(Handle, p, strides.Length));
             return strides;
         }

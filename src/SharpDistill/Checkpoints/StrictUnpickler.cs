@@ -1,0 +1,279 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Text;
+
+namespace SharpDistill.Checkpoints;
+
+/// <summary>
+/// A pickle reader for the data-only subset that torch.save writes (protocols 2–5). Python's own
+/// unpickler imports and calls whatever the pickle names; this one accepts only the globals of
+/// <see cref="TorchGlobals"/> and never runs code, so loading a hostile checkpoint yields an error,
+/// not an exploit. Any other opcode or global is refused with its name and byte offset.
+/// </summary>
+/// <remarks>
+/// Values: None → null, bool, int → long (BigInteger beyond 64 bits), float → double, str → string,
+/// bytes → byte[], list → List&lt;object?&gt;, tuple → <see cref="PickleTuple"/>, dict and
+/// OrderedDict → <see cref="PickleDict"/>, tensors → <see cref="CheckpointTensor"/>, persistent ids
+/// → whatever the caller's persistent-load function returns (the storages).
+/// </remarks>
+internal sealed class StrictUnpickler
+{
+    private const int MaxGlobalLineLength = 1024;
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly Stream stream;
+    private readonly string source;
+    private readonly long baseOffset;
+    private readonly Func<object?, object>? persistentLoad;
+    private readonly Dictionary<long, object?> memo = new();
+    private readonly Stack<List<object?>> metastack = new();
+    private List<object?> stack = new();
+    private long position;
+
+    private StrictUnpickler(Stream stream, string source, long baseOffset, Func<object?, object>? persistentLoad)
+    {
+        if (!stream.CanSeek) throw new ArgumentException("the pickle stream must be seekable (to bound lengths read from it)", nameof(stream));
+        this.stream = stream;
+        this.source = source;
+        this.baseOffset = baseOffset;
+        this.persistentLoad = persistentLoad;
+    }
+
+    /// <summary>
+    /// Reads one pickle from the current position of <paramref name="stream"/>, stopping right after
+    /// its STOP opcode. <paramref name="source"/> names it in errors; offsets are counted from
+    /// <paramref name="baseOffset"/>. <paramref name="persistentLoad"/> resolves BINPERSID ids
+    /// (a pickle that uses one without it is refused).
+    /// </summary>
+    public static object? Load(Stream stream, string source, Func<object?, object>? persistentLoad = null, long baseOffset = 0) =>
+        new StrictUnpickler(stream, source, baseOffset, persistentLoad).Run();
+
+    public static object? Load(byte[] pickle, string source, Func<object?, object>? persistentLoad = null) =>
+        Load(new MemoryStream(pickle, writable: false), source, persistentLoad);
+
+    private object? Run()
+    {
+        while (true)
+        {
+            var opcodeOffset = baseOffset + position;
+            var code = stream.ReadByte();
+            if (code < 0) throw Error(opcodeOffset, "the pickle ends before its STOP opcode (truncated data)");
+            position++;
+            try
+            {
+                if (code == (byte)PickleOpcode.STOP) return Pop();
+                Execute((PickleOpcode)code, opcodeOffset);
+            }
+            catch (PickleDataException e)
+            {
+                throw Error(opcodeOffset, $"{PickleOpcodeNames.Describe((byte)code)}: {e.Message}");
+            }
+        }
+    }
+
+    private void Execute(PickleOpcode opcode, long offset)
+    {
+        switch (opcode)
+        {
+            case PickleOpcode.PROTO:
+                var protocol = ReadByte();
+                if (protocol is < 2 or > 5) throw new PickleDataException($"unsupported pickle protocol {protocol} (expected 2 to 5)");
+                break;
+            case PickleOpcode.FRAME:
+                ReadBytes(8); // a buffering hint: the frame's length
+                break;
+            case PickleOpcode.MARK:
+                metastack.Push(stack);
+                stack = new List<object?>();
+                break;
+            case PickleOpcode.POP:
+                if (stack.Count > 0) stack.RemoveAt(stack.Count - 1);
+                else PopMark();
+                break;
+            case PickleOpcode.POP_MARK: PopMark(); break;
+            case PickleOpcode.DUP: stack.Add(Peek()); break;
+
+            case PickleOpcode.NONE: stack.Add(null); break;
+            case PickleOpcode.NEWTRUE: stack.Add(true); break;
+            case PickleOpcode.NEWFALSE: stack.Add(false); break;
+            case PickleOpcode.BININT: stack.Add((long)BinaryPrimitives.ReadInt32LittleEndian(ReadBytes(4))); break;
+            case PickleOpcode.BININT1: stack.Add((long)ReadByte()); break;
+            case PickleOpcode.BININT2: stack.Add((long)BinaryPrimitives.ReadUInt16LittleEndian(ReadBytes(2))); break;
+            case PickleOpcode.LONG1: stack.Add(DecodeLong(ReadBytes(ReadByte()))); break;
+            case PickleOpcode.LONG4: stack.Add(DecodeLong(ReadBytes(ReadLength(4)))); break;
+            case PickleOpcode.BINFLOAT: stack.Add(BinaryPrimitives.ReadDoubleBigEndian(ReadBytes(8))); break;
+            case PickleOpcode.SHORT_BINUNICODE: stack.Add(DecodeUtf8(ReadBytes(ReadByte()))); break;
+            case PickleOpcode.BINUNICODE: stack.Add(DecodeUtf8(ReadBytes(ReadLength(4)))); break;
+            case PickleOpcode.BINUNICODE8: stack.Add(DecodeUtf8(ReadBytes(ReadLength(8)))); break;
+            case PickleOpcode.SHORT_BINBYTES: stack.Add(ReadBytes(ReadByte())); break;
+            case PickleOpcode.BINBYTES: stack.Add(ReadBytes(ReadLength(4))); break;
+
+            case PickleOpcode.EMPTY_TUPLE: stack.Add(PickleTuple.Empty); break;
+            case PickleOpcode.TUPLE:
+                var tuple = new PickleTuple(PopMark().ToArray()); // before naming `stack`: PopMark replaces it
+                stack.Add(tuple);
+                break;
+            case PickleOpcode.TUPLE1: stack.Add(new PickleTuple(PopMany(1))); break;
+            case PickleOpcode.TUPLE2: stack.Add(new PickleTuple(PopMany(2))); break;
+            case PickleOpcode.TUPLE3: stack.Add(new PickleTuple(PopMany(3))); break;
+            case PickleOpcode.EMPTY_LIST: stack.Add(new List<object?>()); break;
+            case PickleOpcode.APPEND:
+                var item = Pop();
+                TopAs<List<object?>>("APPEND", "list").Add(item);
+                break;
+            case PickleOpcode.APPENDS:
+                var items = PopMark();
+                TopAs<List<object?>>("APPENDS", "list").AddRange(items);
+                break;
+            case PickleOpcode.EMPTY_DICT: stack.Add(new PickleDict(isOrderedDict: false)); break;
+            case PickleOpcode.SETITEM:
+                var value = Pop();
+                var key = Pop();
+                TopAs<PickleDict>("SETITEM", "dict").Set(key, value);
+                break;
+            case PickleOpcode.SETITEMS:
+                var pairs = PopMark();
+                if (pairs.Count % 2 != 0) throw new PickleDataException("odd number of items for a dict");
+                var dict = TopAs<PickleDict>("SETITEMS", "dict");
+                for (var i = 0; i < pairs.Count; i += 2) dict.Set(pairs[i], pairs[i + 1]);
+                break;
+
+            case PickleOpcode.BINPUT: memo[ReadByte()] = Peek(); break;
+            case PickleOpcode.LONG_BINPUT: memo[BinaryPrimitives.ReadUInt32LittleEndian(ReadBytes(4))] = Peek(); break;
+            case PickleOpcode.MEMOIZE: memo[memo.Count] = Peek(); break;
+            case PickleOpcode.BINGET: stack.Add(Recall(ReadByte())); break;
+            case PickleOpcode.LONG_BINGET: stack.Add(Recall(BinaryPrimitives.ReadUInt32LittleEndian(ReadBytes(4)))); break;
+
+            case PickleOpcode.GLOBAL:
+                var module = ReadLine();
+                var name = ReadLine();
+                stack.Add(ResolveGlobal(module, name, offset));
+                break;
+            case PickleOpcode.STACK_GLOBAL:
+                var stackName = Pop() as string ?? throw new PickleDataException("STACK_GLOBAL needs a string name");
+                var stackModule = Pop() as string ?? throw new PickleDataException("STACK_GLOBAL needs a string module");
+                stack.Add(ResolveGlobal(stackModule, stackName, offset));
+                break;
+            case PickleOpcode.REDUCE:
+                var args = Pop() as PickleTuple ?? throw new PickleDataException("the arguments of a call must be a tuple");
+                var callable = Pop() as PickleGlobal ?? throw new PickleDataException("only an allowed global can be called");
+                stack.Add(TorchGlobals.Reduce(callable, args));
+                break;
+            case PickleOpcode.BUILD:
+                var state = Pop();
+                TorchGlobals.Build(Peek(), state);
+                break;
+            case PickleOpcode.BINPERSID:
+                var pid = Pop();
+                if (persistentLoad == null) throw new PickleDataException("a persistent id is not expected in this pickle");
+                stack.Add(persistentLoad(pid));
+                break;
+
+            default:
+                throw Error(offset, $"unsupported pickle opcode {PickleOpcodeNames.Describe((byte)opcode)}; " +
+                    "torch.save never writes it, and this reader implements only the data-only subset torch.save uses");
+        }
+    }
+
+    private PickleGlobal ResolveGlobal(string module, string name, long offset) =>
+        TorchGlobals.Resolve(module, name) ?? throw Error(offset,
+            $"refusing the global '{module}.{name}': loading it would import and may call arbitrary Python code. " +
+            $"Only tensors, storages and plain containers can be read (allowed globals: {TorchGlobals.AllowedNames}). " +
+            "If the checkpoint pickles a whole model or other objects, re-save just the weights (model.state_dict()) in PyTorch");
+
+    private CheckpointFormatException Error(long offset, string message) => new($"{source}, byte {offset}: {message}");
+
+    // ---- stack ----
+
+    private object? Pop()
+    {
+        if (stack.Count == 0) throw new PickleDataException("the pickle stack is empty (malformed pickle)");
+        var top = stack[^1];
+        stack.RemoveAt(stack.Count - 1);
+        return top;
+    }
+
+    private object?[] PopMany(int count)
+    {
+        if (stack.Count < count) throw new PickleDataException($"needs {count} items but the stack holds {stack.Count} (malformed pickle)");
+        var items = stack.GetRange(stack.Count - count, count).ToArray();
+        stack.RemoveRange(stack.Count - count, count);
+        return items;
+    }
+
+    private object? Peek() => stack.Count > 0 ? stack[^1] : throw new PickleDataException("the pickle stack is empty (malformed pickle)");
+
+    private T TopAs<T>(string opcode, string pythonType) where T : class =>
+        Peek() as T ?? throw new PickleDataException($"{opcode} applies to a {pythonType}, not to a {PickleFormatting.TypeName(Peek())}");
+
+    private List<object?> PopMark()
+    {
+        if (metastack.Count == 0) throw new PickleDataException("no MARK to pop to (malformed pickle)");
+        var items = stack;
+        stack = metastack.Pop();
+        return items;
+    }
+
+    private object? Recall(long index) =>
+        memo.TryGetValue(index, out var value) ? value : throw new PickleDataException($"memo entry {index} was never stored (malformed pickle)");
+
+    // ---- reading ----
+
+    private byte ReadByte()
+    {
+        var b = stream.ReadByte();
+        if (b < 0) throw new PickleDataException("the data ends in the middle of an opcode (truncated pickle)");
+        position++;
+        return (byte)b;
+    }
+
+    private byte[] ReadBytes(long count)
+    {
+        // A length read from the file is checked against what is left before allocating anything.
+        if (count > stream.Length - stream.Position)
+            throw new PickleDataException($"needs {count} bytes but only {stream.Length - stream.Position} remain (truncated pickle)");
+        var bytes = new byte[count];
+        stream.ReadExactly(bytes);
+        position += count;
+        return bytes;
+    }
+
+    /// <summary>An unsigned little-endian length of <paramref name="width"/> bytes.</summary>
+    private long ReadLength(int width)
+    {
+        var bytes = ReadBytes(width);
+        var length = width == 4 ? BinaryPrimitives.ReadUInt32LittleEndian(bytes) : BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        return length <= int.MaxValue ? (long)length : throw new PickleDataException($"length {length} is too large");
+    }
+
+    private string ReadLine()
+    {
+        var bytes = new List<byte>();
+        while (true)
+        {
+            var b = ReadByte();
+            if (b == '\n') return DecodeUtf8(bytes.ToArray());
+            if (bytes.Count == MaxGlobalLineLength) throw new PickleDataException($"a global's name is longer than {MaxGlobalLineLength} bytes");
+            bytes.Add(b);
+        }
+    }
+
+    private static string DecodeUtf8(byte[] bytes)
+    {
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new PickleDataException("a string is not valid UTF-8");
+        }
+    }
+
+    /// <summary>Python's LONG encoding: two's complement, little-endian, any width.</summary>
+    private static object DecodeLong(byte[] bytes)
+    {
+        var value = new BigInteger(bytes, isUnsigned: false, isBigEndian: false);
+        return value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
+    }
+}

@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Writes the PyTorch checkpoints that SharpDistill's checkpoint-import tests read, and
+expected.json with the values those tests compare against, so the tests need no Python.
+
+Run (from any folder) with a PyTorch whose torch.save writes the formats under test (the files
+here were written by Debian 12's python3-torch 1.13.1, the libtorch SharpDistill builds on):
+
+    /usr/bin/python3 make_checkpoints.py
+
+Every file is small (a few KB). Nothing here is ever loaded with torch.load: malicious.pth would
+run a shell command if it were.
+"""
+import copy
+import json
+import os
+import pickletools
+import zipfile
+from collections import OrderedDict
+
+import torch
+import torch.nn as nn
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def path(name):
+    return os.path.join(HERE, name)
+
+
+def tiny_net():
+    """conv-bn-relu-pool-flatten-linear; SharpDistill's test builds the same Sequential."""
+    return nn.Sequential(
+        nn.Conv2d(3, 4, kernel_size=3, padding=1),
+        nn.BatchNorm2d(4),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(4 * 3 * 3, 5),
+    )
+
+
+def describe(t):
+    """Geometry, every value (row-major) and the float64 sum of a tensor."""
+    info = {
+        "dtype": str(t.dtype).replace("torch.", ""),
+        "shape": list(t.shape),
+        "stride": list(t.stride()),
+        "storage_offset": t.storage_offset(),
+        "sum": float(t.double().sum()),
+    }
+    if t.numel() <= 64:
+        info["values"] = t.detach().reshape(-1).tolist()
+    return info
+
+
+def make_tiny_net(expected):
+    torch.manual_seed(0)
+    net = tiny_net()
+    with torch.no_grad():  # make γ, β visibly different from their initial 1 and 0
+        net[1].weight.uniform_(0.5, 1.5)
+        net[1].bias.uniform_(-0.5, 0.5)
+    net.train()
+    for _ in range(3):  # non-trivial running statistics, num_batches_tracked = 3
+        net(torch.randn(8, 3, 6, 6))
+    net.eval()
+    x = torch.randn(2, 3, 6, 6)
+    with torch.no_grad():
+        logits = net(x)
+    state = net.state_dict()
+
+    torch.save(state, path("tiny_net.pth"))
+    torch.save(state, path("tiny_net_legacy.pth"), _use_new_zipfile_serialization=False)
+    torch.save(state, path("tiny_net_protocol4.pth"), pickle_protocol=4)
+
+    # Described now: the training step below changes the net, and `state` shares its memory.
+    expected["tiny_net"] = {
+        "input": describe(x) | {"values": x.reshape(-1).tolist()},
+        "logits": describe(logits),
+        "state_dict": {k: describe(v) for k, v in state.items()},
+    }
+
+    # A training checkpoint as scripts write it: the weights of a DataParallel model ("module."
+    # prefixes) under "model", next to optimizer state and plain Python values. The copy keeps
+    # these weights (and the state dict's _metadata) when the training step below changes the net.
+    weights = copy.deepcopy(nn.DataParallel(net).state_dict())
+    assert all(k.startswith("module.") for k in weights)
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9, weight_decay=5e-4)
+    net.train()
+    net(torch.randn(4, 3, 6, 6)).sum().backward()
+    optimizer.step()  # creates the momentum buffers
+    checkpoint = {"epoch": 7, "best_acc": 81.25, "arch": "tiny", "model": weights, "optimizer": optimizer.state_dict()}
+    torch.save(checkpoint, path("wrapped_checkpoint.pth"))
+
+    expected["wrapped_checkpoint"] = {
+        "epoch": 7,
+        "best_acc": 81.25,
+        "arch": "tiny",
+        "model_keys": list(checkpoint["model"].keys()),
+        "optimizer_param_groups": checkpoint["optimizer"]["param_groups"],
+        "optimizer_state_keys": list(checkpoint["optimizer"]["state"].keys()),
+        "momentum_buffer_0": describe(checkpoint["optimizer"]["state"][0]["momentum_buffer"]),
+    }
+
+
+def tensor_zoo():
+    base = torch.arange(20, dtype=torch.float32)
+    return {
+        "float64": torch.tensor([[1.5, -2.25, 3.0], [0.1, 1e-300, -7.0]], dtype=torch.float64),
+        "int64": torch.tensor([1, -2, 2**40, -(2**62)], dtype=torch.int64),
+        "int32": torch.tensor([[7, -8], [2**31 - 1, -(2**31)]], dtype=torch.int32),
+        "int16": torch.tensor([300, -32768, 32767], dtype=torch.int16),
+        "int8": torch.tensor([-128, 0, 127], dtype=torch.int8),
+        "uint8": torch.tensor([0, 1, 200, 255], dtype=torch.uint8),
+        "bool": torch.tensor([True, False, True, True]),
+        "float16": torch.tensor([0.5, -1.25, 65504.0, 6.103515625e-05], dtype=torch.float16),
+        "bfloat16": torch.tensor([1.0, -3.5, 1e30, 0.1], dtype=torch.bfloat16),
+        # non-contiguous views, saved with their strides and storage offsets
+        "transposed": torch.arange(12, dtype=torch.float32).view(3, 4).t(),
+        "shared_a": base[2:8].view(2, 3),  # shared_a and shared_b view one storage
+        "shared_b": base[11:19:2],
+        "expanded": torch.tensor([1.0, 2.0, 3.0]).expand(2, 3),  # stride 0
+        "strided_3d": torch.arange(48, dtype=torch.float32).view(2, 4, 6)[:, 1:, ::2],
+        "scalar": torch.tensor(3.25),
+        "empty": torch.zeros(0, 3),
+        "parameter": nn.Parameter(torch.tensor([0.25, -0.75])),
+        "frozen_parameter": nn.Parameter(torch.tensor([4.0]), requires_grad=False),
+        "nested": {
+            "list": [1, 2.5, "three", None, True, False],
+            "tuple": (1, (2, "x")),
+            "int_keys": {1: "a", -2: "b"},
+            "tuple_key": {(1, "a"): 3},
+            "big": 2**70,
+            "negative_big": -(2**64),
+            "unicode": "naïve – ß",
+        },
+    }
+
+
+def make_tensor_zoo(expected):
+    zoo = tensor_zoo()
+    assert zoo["shared_a"].storage().data_ptr() == zoo["shared_b"].storage().data_ptr()
+    torch.save(zoo, path("tensor_zoo.pth"))
+    torch.save(zoo, path("tensor_zoo_legacy.pth"), _use_new_zipfile_serialization=False)
+    expected["tensor_zoo"] = {k: describe(v) for k, v in zoo.items() if isinstance(v, torch.Tensor)}
+    expected["tensor_zoo"]["parameter"]["requires_grad"] = True
+    expected["tensor_zoo"]["frozen_parameter"]["requires_grad"] = False
+
+
+class ShellCommand:
+    """Pickles as a call of os.system: what a hostile checkpoint does to whoever torch.loads it."""
+
+    def __reduce__(self):
+        return (os.system, ("echo pwned > /tmp/sharpdistill_pwned",))
+
+
+class RawTensor:
+    """Pickles exactly like a tensor, but with whatever geometry it is given (to test validation)."""
+
+    def __init__(self, storage, offset, size, stride):
+        self.args = (storage, offset, size, stride, False, OrderedDict())
+
+    def __reduce__(self):
+        return (torch._utils._rebuild_tensor_v2, self.args)
+
+
+def make_bad_files(expected):
+    torch.save({"weight": torch.ones(2), "payload": ShellCommand()}, path("malicious.pth"))
+    storage = torch.arange(6, dtype=torch.float32).storage()
+    torch.save({"weight": RawTensor(storage, 0, (2, 3), (1,))}, path("bad_stride.pth"))
+    torch.save({"weight": RawTensor(storage, 1, (2, 3), (3, 1))}, path("bad_extent.pth"))
+    with zipfile.ZipFile(path("malicious.pth")) as archive:
+        pickle = archive.read("malicious/data.pkl")
+    offset = next(pos for op, arg, pos in pickletools.genops(pickle) if op.name == "GLOBAL" and arg.endswith(" system"))
+    expected["malicious"] = {"global": os.system.__module__ + ".system", "entry": "malicious/data.pkl", "offset": offset}
+
+
+def main():
+    expected = {"torch_version": torch.__version__}
+    make_tiny_net(expected)
+    make_tensor_zoo(expected)
+    make_bad_files(expected)
+    with open(path("expected.json"), "w") as f:
+        json.dump(expected, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
