@@ -1,3 +1,6 @@
+using SharpDistill.Distillers.Losses;
+using SharpDistill.Torch;
+
 namespace SharpDistill.Config;
 
 /// <summary>
@@ -84,6 +87,9 @@ public sealed class DistillerConfig
     public DistConfig Dist { get; set; } = new();
     public CrldConfig Crld { get; set; } = new();
     public DcdConfig Dcd { get; set; } = new();
+    public CmkdConfig Cmkd { get; set; } = new();
+    /// <summary>Adds CRLD's cross-view consistency on top of kd, dkd, dist or cmkd.</summary>
+    public CrossViewConfig CrossView { get; set; } = new();
 }
 
 /// <summary>Hinton KD; mdistiller CFG.KD defaults.</summary>
@@ -177,4 +183,48 @@ public sealed class LogConfig
     public bool Tensorboard { get; set; } = true;
     /// <summary>Also keep a checkpoint every N epochs (0 = only latest and best).</summary>
     public int SaveEvery { get; set; } = 0;
+}
+
+/// <summary>
+/// CMKD (cmkd.md §1.6). A reconstruction: each [UNVERIFIED] choice of the spec is a key here with
+/// the spec's recommended default.
+/// </summary>
+public sealed class CmkdConfig
+{
+    public double CeWeight { get; set; } = 1.0;
+    public double Tau { get; set; } = 4.0;
+    public double Beta { get; set; } = 2.0;
+    public double Gamma { get; set; } = 2.0;
+    public CmkdRankInput RankOn { get; set; } = CmkdRankInput.Logit;
+    /// <summary>ε, the soft-rank regularisation strength.</summary>
+    public double RankStrength { get; set; } = 1.0;
+    public SoftRankRegularization RankRegularization { get; set; } = SoftRankRegularization.L2;
+    public CmkdTeacherRank TeacherRank { get; set; } = CmkdTeacherRank.Soft;
+    public bool IntraSpearman { get; set; } = true;
+    public double IntraSpearmanWeight { get; set; } = 0.5;
+    public CmkdDifficulty Difficulty { get; set; } = CmkdDifficulty.Entropy;
+    public CmkdWeightNormalization WeightNormalization { get; set; } = CmkdWeightNormalization.Raw;
+    public double SigmoidTemperature { get; set; } = 1.0;
+    public bool SpearmanOnHard { get; set; } = true;
+    public CmkdWeighting Weighting { get; set; } = CmkdWeighting.Dynamic;
+    public double FixedWeight { get; set; } = 0.5;
+
+    public CmkdSettings ToSettings() => new(Tau, Beta, Gamma, RankOn, RankStrength, RankRegularization,
+        TeacherRank, IntraSpearman, IntraSpearmanWeight, Difficulty, WeightNormalization, SigmoidTemperature, SpearmanOnHard, Weighting,
+        FixedWeight);
+}
+
+/// <summary>
+/// CRLD's cross-view consistency added on top of another logit method (kd, dkd, dist, cmkd): CE on
+/// both views, the method's loss within each view gated by the weak-view teacher's confidence, and
+/// across views gated by the strong-view teacher's. With method kd and these defaults it is CRLD.
+/// </summary>
+public sealed class CrossViewConfig
+{
+    public bool Enabled { get; set; } = false;
+    public double CeWeight { get; set; } = 1.0;
+    public double WvWeight { get; set; } = 2.0;
+    public double CvWeight { get; set; } = 0.5;
+    public double TauW { get; set; } = 0.9;
+    public double TauS { get; set; } = 0.2;
 }
