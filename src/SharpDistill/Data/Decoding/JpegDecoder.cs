@@ -23,7 +23,7 @@ internal static unsafe class JpegDecoder
                 var size = new CULong((nuint)data.Length);
                 if (TurboJpegNative.DecompressHeader3(handle, jpeg, size, out var width, out var height, out _, out var colorspace) != 0)
                     CheckWarning(handle, "reading the JPEG header");
-                ImageLimits.Check(width, height);
+                ImageLimits.Check(width, height, "JPEG");
 
                 var (format, bytesPerPixel) = colorspace switch
                 {

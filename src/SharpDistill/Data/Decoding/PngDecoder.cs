@@ -33,7 +33,7 @@ internal static unsafe class PngDecoder
                 Check(SpngNative.GetIhdr(ctx, out var ihdr), "reading the PNG header");
                 var width = (int)ihdr.Width;
                 var height = (int)ihdr.Height;
-                ImageLimits.Check(width, height);
+                ImageLimits.Check(width, height, "PNG");
                 Check(SpngNative.DecodedImageSize(ctx, SpngNative.FormatRgb8, out var length), "sizing the image");
                 if (length != (nuint)((long)width * height * 3))
                     throw new ImageDecodeException($"libspng announces {length} bytes for a {width}x{height} RGB image");

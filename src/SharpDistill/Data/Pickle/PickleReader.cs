@@ -49,9 +49,9 @@ internal sealed class PickleReader
     {
         while (true)
         {
+            opcodeOffset = position;
             if (position >= data.Length)
                 throw Error($"truncated: the data ends after {data.Length} bytes without a STOP opcode");
-            opcodeOffset = position;
             opcode = data[position++];
             switch (opcode)
             {
@@ -347,7 +347,7 @@ internal sealed class PickleReader
     private string OpcodeName() => OpcodeNames.TryGetValue(opcode, out var name) ? name : $"0x{opcode:x2}";
 
     private PickleException Error(string message) =>
-        new($"opcode {OpcodeName()}: {message}", path, opcodeOffset);
+        new($"{(opcodeOffset >= data.Length ? "end of data" : "opcode " + OpcodeName())}: {message}", path, opcodeOffset);
 
     /// <summary>Every pickle opcode of protocols 0–5, so that a refusal can name what it refused.</summary>
     private static readonly Dictionary<byte, string> OpcodeNames = new()
