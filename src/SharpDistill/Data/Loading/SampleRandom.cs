@@ -20,6 +20,15 @@ public sealed class SampleRandom : Random
         s3 = SeedMixer.SplitMix64(ref x);
     }
 
+    /// <summary>A generator in a given raw state (for checking against the reference implementation).</summary>
+    internal static SampleRandom FromState(ulong s0, ulong s1, ulong s2, ulong s3)
+    {
+        if ((s0 | s1 | s2 | s3) == 0) throw new ArgumentException("xoshiro256** cannot run from the all-zero state");
+        var random = new SampleRandom(0);
+        (random.s0, random.s1, random.s2, random.s3) = (s0, s1, s2, s3);
+        return random;
+    }
+
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {
