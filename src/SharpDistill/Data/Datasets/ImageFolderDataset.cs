@@ -28,8 +28,13 @@ public sealed class ImageFolderDataset : IDataset
     /// <param name="requiredSize">When set, every image must have this size (checked as it is decoded).</param>
     public ImageFolderDataset(string root, string? name = null, ImageColorMode mode = ImageColorMode.Rgb,
         (int Width, int Height)? requiredSize = null)
-        : this(name ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root))),
-            ScanClasses(root), Scan(root), mode, requiredSize)
+        : this(name ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root))), Scan(root), mode, requiredSize)
+    {
+    }
+
+    private ImageFolderDataset(string name, (string[] Classes, List<(string, int)> Samples) scan, ImageColorMode mode,
+        (int Width, int Height)? requiredSize)
+        : this(name, scan.Classes, scan.Samples, mode, requiredSize)
     {
     }
 
@@ -80,7 +85,7 @@ public sealed class ImageFolderDataset : IDataset
         return classes;
     }
 
-    private static List<(string Path, int Label)> Scan(string root)
+    private static (string[] Classes, List<(string, int)> Samples) Scan(string root)
     {
         var classes = ScanClasses(root);
         var samples = new List<(string, int)>();
@@ -91,7 +96,7 @@ public sealed class ImageFolderDataset : IDataset
                 throw new DatasetException($"class folder '{classes[label]}' holds no JPEG or PNG image", Path.Combine(root, classes[label]));
             samples.AddRange(files.Select(f => (f, label)));
         }
-        return samples;
+        return (classes, samples);
     }
 
     /// <summary>
