@@ -147,6 +147,20 @@ public class CifarDatasetsTests
     }
 
     [Fact]
+    public void Reads_cifar10_python_batches_in_order()
+    {
+        var root = Path.Combine(TestFiles.Root, "cifar-10-python");
+        var train = CifarDatasets.Cifar10(train: true, root);
+        Assert.Equal("cifar10/train", train.Name);
+        Assert.Equal(10, train.Count);
+        Assert.Equal([1, 4, 2, 5, 3, 6, 4, 7, 5, 8], train.Labels); // file f, record i: (f + 3i) % 10
+        AssertHwc(train.Get(5).Image, j => (byte)((3 * 13 + 1 * 31 + j * 7) % 256)); // data_batch_3, record 1
+        Assert.Equal("truck", train.ClassNames[9]);
+        var test = CifarDatasets.Cifar10(train: false, Path.Combine(root, "cifar-10-batches-py"));
+        Assert.Equal([0, 3], test.Labels);
+    }
+
+    [Fact]
     public void Truncated_pickle_is_an_error_naming_the_file()
     {
         using var dir = new TempDir();

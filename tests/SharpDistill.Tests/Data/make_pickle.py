@@ -16,6 +16,10 @@ Two flavours of the same content:
 Content (checked by the C# tests): record i of split s (s = 0 train, 1 test) has
 fine label (7*i + 3*s) % 100, coarse label fine % 20, and pixel byte j (row-major in the 3072 CHW
 values) equal to (i*31 + j*7 + s*101) % 256.
+
+Also cifar-10-batches-py/{data_batch_1..5, test_batch, batches.meta} in the Python 2 flavour: file f
+(1..5 for the training batches, 0 for test_batch) holds 2 records; record i has label (f + 3*i) % 10
+and pixel byte j = (f*13 + i*31 + j*7) % 256.
 """
 import io
 import os
@@ -86,12 +90,31 @@ def write(path, obj, py2):
     if b"data" in obj:
         assert back[b"data"].dtype == np.uint8 and back[b"data"].shape == obj[b"data"].shape
         assert (back[b"data"] == obj[b"data"]).all()
-        assert back[b"fine_labels"] == obj[b"fine_labels"]
+        labels = b"fine_labels" if b"fine_labels" in obj else b"labels"
+        assert back[labels] == obj[labels]
     ops = sorted({op.name for op, _, _ in pickletools.genops(buffer.getvalue())})
     print(os.path.relpath(path, HERE), len(buffer.getvalue()), "bytes; opcodes:", " ".join(ops))
 
 
+def cifar10_batch(f):
+    i = np.arange(2)[:, None]
+    j = np.arange(3072)[None, :]
+    return {
+        b"batch_label": b"batch %d" % f,
+        b"labels": [int((f + 3 * k) % 10) for k in range(2)],
+        b"data": ((f * 13 + i * 31 + j * 7) % 256).astype(np.uint8),
+        b"filenames": [b"f%d_%d.png" % (f, k) for k in range(2)],
+    }
+
+
 def main():
+    folder = os.path.join(OUT, "cifar-10-python", "cifar-10-batches-py")
+    os.makedirs(folder, exist_ok=True)
+    for f in range(1, 6):
+        write(os.path.join(folder, "data_batch_%d" % f), cifar10_batch(f), True)
+    write(os.path.join(folder, "test_batch"), cifar10_batch(0), True)
+    names = [b"airplane", b"automobile", b"bird", b"cat", b"deer", b"dog", b"frog", b"horse", b"ship", b"truck"]
+    write(os.path.join(folder, "batches.meta"), {b"num_cases_per_batch": 10000, b"label_names": names, b"num_vis": 3072}, True)
     for flavour, py2 in (("cifar-100-python-py2", True), ("cifar-100-python-py3", False)):
         folder = os.path.join(OUT, flavour, "cifar-100-python")
         os.makedirs(folder, exist_ok=True)
