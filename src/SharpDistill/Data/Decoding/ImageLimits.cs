@@ -1,0 +1,17 @@
+namespace SharpDistill.Data;
+
+/// <summary>Upper bounds on a decoded image, so a corrupt header cannot ask for gigabytes.</summary>
+internal static class ImageLimits
+{
+    public const int MaxSide = 1 << 15;
+    public const long MaxPixels = 1L << 28;
+
+    public static void Check(int width, int height, string format)
+    {
+        if (width <= 0 || height <= 0)
+            throw new ImageDecodeException($"corrupt or truncated {format} header: it announces an empty image ({width}x{height})");
+        if (width > MaxSide || height > MaxSide || (long)width * height > MaxPixels)
+            throw new ImageDecodeException(
+                $"the {format} header announces a {width}x{height} image, beyond the limits ({MaxSide} per side, {MaxPixels} pixels)");
+    }
+}
