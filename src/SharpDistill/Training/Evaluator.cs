@@ -1,4 +1,4 @@
-using SharpDistill.Data.Loading;
+using SharpDistill.Data;
 using SharpDistill.Models;
 using SharpDistill.Torch;
 

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Module = SharpDistill.Torch.NN.Module;
 using System.Text.Json;
 using SharpDistill.Torch;
 using SharpDistill.Torch.NN;
