@@ -41,13 +41,20 @@ public sealed class BlockSequence : PreactModule
     public override Tensor Forward(Tensor input, bool wantPreact, out Tensor? preact)
     {
         var current = input;
-        for (var i = 0; i < blocks.Count - 1; i++)
+        try
         {
-            var next = blocks[i].Forward(current);
-            if (!ReferenceEquals(current, input)) current.Dispose();
-            current = next;
+            for (var i = 0; i < blocks.Count - 1; i++)
+            {
+                var next = blocks[i].Forward(current);
+                if (!ReferenceEquals(current, input)) current.Dispose();
+                current = next;
+            }
+            return ((PreactModule)blocks[^1]).Forward(current, wantPreact, out preact);
         }
-        try { return ((PreactModule)blocks[^1]).Forward(current, wantPreact, out preact); }
-        finally { if (!ReferenceEquals(current, input)) current.Dispose(); }
+        finally
+        {
+            // The stage input belongs to the caller; every intermediate is ours to free.
+            if (!ReferenceEquals(current, input)) current.Dispose();
+        }
     }
 }
