@@ -52,8 +52,11 @@ public static class ModelZoo
         Cifar("resnet32x4", "CIFAR ResNet, depth 32, widths 64/128/256", (n, o) => new CifarResNet(n, 32, wide, o));
         foreach (var (depth, k) in new[] { (16, 1), (16, 2), (40, 1), (40, 2) })
             Cifar($"wrn_{depth}_{k}", $"Wide ResNet, depth {depth}, widen factor {k}", (n, o) => new WideResNet(n, depth, k, o));
-        foreach (var (name, groups) in Vgg.Configurations)
+        foreach (var name in new[] { "vgg8", "vgg11", "vgg13", "vgg16", "vgg19" })
+        {
+            var groups = Vgg.Configurations[name];
             Cifar(name, $"VGG-BN, {groups.Sum(g => g.Length)} conv layers", (n, o) => new Vgg(n, groups, o));
+        }
         Cifar("MobileNetV2", "MobileNetV2 (mobile_half): expansion 6, width x0.5", (n, o) => new MobileNetV2(n, 6, 0.5, o));
         Cifar("ShuffleV1", "ShuffleNet V1, groups 3, widths 240/480/960", (n, o) => new ShuffleNetV1(n, new long[] { 240, 480, 960 }, new[] { 4, 8, 4 }, 3, o));
         Cifar("ShuffleV2", "ShuffleNet V2, net size 1, widths 116/232/464", (n, o) => new ShuffleNetV2(n, new long[] { 116, 232, 464, 1024 }, new[] { 3, 7, 3 }, o));
