@@ -65,6 +65,23 @@ SD_EXPORT sd_status sd_normalize(sd_tensor x, double p, int64_t dim, double eps,
 SD_EXPORT sd_status sd_one_hot(sd_tensor labels, int64_t num_classes, sd_tensor* out) {
   SD_TRY(sd::put(out, at::one_hot(T(labels), num_classes)));
 }
+// libtorch 1.13 has no derivative for channel_shuffle nor native_channel_shuffle ("derivative for
+// channel_shuffle is not implemented"), so when autograd records, the shuffle is written as the
+// reshape-transpose-reshape it is; otherwise the fast CPU kernel runs.
 SD_EXPORT sd_status sd_channel_shuffle(sd_tensor x, int64_t groups, sd_tensor* out) {
-  SD_TRY(sd::put(out, at::channel_shuffle(T(x), groups)));
+  SD_TRY({
+    const auto& input = T(x);
+    if (!(at::GradMode::is_enabled() && input.requires_grad())) {
+      sd::put(out, at::channel_shuffle(input, groups));
+      return;
+    }
+    TORCH_CHECK(input.dim() >= 3, "channel_shuffle expects input to have at least 3 dimensions, but got input with sizes ",
+                input.sizes());
+    TORCH_CHECK(groups > 0, "Number of groups to divide channels in must be positive. Value of groups:", groups);
+    const auto channels = input.size(1);
+    TORCH_CHECK(channels % groups == 0, "Number of channels must be divisible by groups. Got ", channels,
+                " channels and ", groups, " groups.");
+    const auto grouped = input.reshape({input.size(0), groups, channels / groups, -1});
+    sd::put(out, grouped.transpose(1, 2).reshape(input.sizes()));
+  });
 }
