@@ -149,8 +149,20 @@ public abstract class Optimizer : IDisposable
             if (!numbers.Remove("initial_lr", out var initial) || !numbers.TryGetValue("lr", out var rate))
                 throw new ArgumentException($"{Name} state lacks the learning rates of parameter group {g}");
             numbers["lr"] = initial;
-            var options = OptionsFromNumbers(numbers);
-            options.Validate();
+            numbers.Remove("params");
+            OptimizerOptions options;
+            try
+            {
+                options = OptionsFromNumbers(numbers);
+                options.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"{Name} state, parameter group {g}: {e.Message}", e);
+            }
+            var unknown = numbers.Keys.Except(options.ToNumbers().Keys).ToList();
+            if (unknown.Count > 0)
+                throw new ArgumentException($"{Name} state, parameter group {g}: unexpected hyperparameters {string.Join(", ", unknown)}");
             restored.Add((options, rate));
         }
 

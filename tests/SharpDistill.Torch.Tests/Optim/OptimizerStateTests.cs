@@ -147,6 +147,19 @@ public class OptimizerStateTests
         Assert.Equal(0.3, wrongShapes.ParamGroups[0].LearningRate);
         Assert.True(wrongShapes.State(0).IsEmpty);
 
+        var numbers = new Dictionary<string, double>(state.Numbers) { ["param_groups.0.betas"] = 0.9 };
+        numbers.Remove("param_groups.0.dampening");
+        var badGroup = new OptimizerStateDict("SGD", state.Tensors, numbers);
+        Assert.Contains("parameter group 0: optimizer state has no hyperparameter 'dampening'",
+            Assert.Throws<ArgumentException>(() => sgd.LoadStateDict(badGroup)).Message);
+        numbers["param_groups.0.dampening"] = 0;
+        Assert.Contains("parameter group 0: unexpected hyperparameters betas",
+            Assert.Throws<ArgumentException>(() => sgd.LoadStateDict(badGroup)).Message);
+        numbers.Remove("param_groups.0.betas");
+        numbers["param_groups.0.momentum"] = -1;
+        Assert.Contains("invalid momentum value: -1", Assert.Throws<ArgumentException>(() => sgd.LoadStateDict(badGroup)).Message);
+        Assert.Equal(0.9, sgd.Groups[0].Options.Momentum);
+
         var extra = new Dictionary<string, Tensor>(state.Tensors) { ["state.0.velocity"] = state.Tensors["state.0.momentum_buffer"] };
         var withExtra = new OptimizerStateDict("SGD", extra, state.Numbers);
         Assert.Contains("unexpected tensor 'state.0.velocity'", Assert.Throws<ArgumentException>(() => sgd.LoadStateDict(withExtra)).Message);
