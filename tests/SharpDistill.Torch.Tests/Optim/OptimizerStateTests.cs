@@ -193,7 +193,7 @@ public class OptimizerStateTests
     {
         using var net = new Sequential(new Conv2d(1, 2, 3), new BatchNorm2d(2), new Flatten(), new Linear(2, 3));
         var (decay, noDecay) = ParameterGroups.SplitForWeightDecay(net);
-        var names = net.NamedParameters().ToDictionary(p => p.Value, p => p.Key, ReferenceEqualityComparer.Instance);
+        var names = net.NamedParameters().ToDictionary(p => p.Value, p => p.Key, (IEqualityComparer<Tensor>)ReferenceEqualityComparer.Instance);
         Assert.Equal(new[] { "0.weight", "3.weight" }, decay.Select(p => names[p]));
         Assert.Equal(new[] { "0.bias", "1.weight", "1.bias", "3.bias" }, noDecay.Select(p => names[p]));
 
