@@ -60,7 +60,8 @@ public sealed partial class Tensor : IDisposable
         get
         {
             var shape = new long[Dim];
-            if (shape.Length == 0) return shape; // 0-dim: `fixed` would pass a null pointer, which the shim rejects
+            // A 0-dimensional tensor has nothing to copy (and `fixed` would pass a null pointer).
+            if (shape.Length == 0) return shape;
             fixed (long* p = shape) Status.Check(Native.sd_tensor_sizes(Handle, p, shape.Length));
             return shape;
         }
@@ -71,6 +72,7 @@ public sealed partial class Tensor : IDisposable
         get
         {
             var strides = new long[Dim];
+            // A 0-dimensional tensor has nothing to copy (and `fixed` would pass a null pointer).
             if (strides.Length == 0) return strides;
             fixed (long* p = strides) Status.Check(Native.sd_tensor_strides(Handle, p, strides.Length));
             return strides;

@@ -25,9 +25,24 @@ internal static unsafe class NativeLoader
     [ModuleInitializer]
     internal static void Register() => NativeLibrary.SetDllImportResolver(typeof(NativeLoader).Assembly, Resolve);
 
+    private static readonly object LoadGate = new();
+    private static IntPtr loaded;
+
+    // The runtime calls the resolver once per P/Invoke entry point, not once per library: load,
+    // check and configure the shim only the first time, or the default thread count would be
+    // re-applied (overriding TorchRuntime.Threads) whenever a not-yet-used export is first called.
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
     {
         if (name != Native.Library) return IntPtr.Zero;
+        lock (LoadGate)
+        {
+            if (loaded == IntPtr.Zero) loaded = Load();
+            return loaded;
+        }
+    }
+
+    private static IntPtr Load()
+    {
         var candidates = Candidates().ToList();
         var failures = new List<string>();
         foreach (var path in candidates)

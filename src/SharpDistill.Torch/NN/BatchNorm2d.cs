@@ -33,7 +33,9 @@ public sealed class BatchNorm2d : Module<Tensor, Tensor>
     {
         if (input.Dim != 4)
             throw new TorchArgumentException($"BatchNorm2d expects a 4-D input [N, C, H, W], got {input.Dim}-D [{string.Join(", ", input.Shape)}]");
-        if (Training && !Autograd.IsInferenceMode)
+        // Counted whenever batch statistics update the running ones, inference mode included (as in
+        // PyTorch), so the count always says how many updates the running statistics have seen.
+        if (Training)
             using (Autograd.NoGrad())
                 NumBatchesTracked.Add_(1);
         return F.BatchNorm(input, RunningMean, RunningVar, Weight, Bias, Training, Momentum, Eps);

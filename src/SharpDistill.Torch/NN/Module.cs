@@ -62,9 +62,15 @@ public abstract class Module : IDisposable
                 yield return entry;
     }
 
-    public IEnumerable<KeyValuePair<string, Tensor>> NamedParameters(bool recurse = true) => Named(m => m.parameters, recurse);
+    /// <summary>
+    /// Parameters with dotted paths. A tensor registered in several places (a shared weight) is
+    /// listed once, under its first path, as in PyTorch, so optimizers and counts see it once.
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, Tensor>> NamedParameters(bool recurse = true) =>
+        Distinct(Named(m => m.parameters, recurse));
 
-    public IEnumerable<KeyValuePair<string, Tensor>> NamedBuffers(bool recurse = true) => Named(m => m.buffers, recurse);
+    /// <summary>Buffers with dotted paths; a shared buffer is listed once.</summary>
+    public IEnumerable<KeyValuePair<string, Tensor>> NamedBuffers(bool recurse = true) => Distinct(Named(m => m.buffers, recurse));
 
     public IEnumerable<Tensor> Parameters(bool recurse = true) => NamedParameters(recurse).Select(p => p.Value);
 
@@ -78,6 +84,14 @@ public abstract class Module : IDisposable
         foreach (var (path, module) in recurse ? NamedModules() : new[] { new KeyValuePair<string, Module>("", this) })
             foreach (var (name, tensor) in select(module))
                 yield return new(Join(path, name), tensor);
+    }
+
+    private static IEnumerable<KeyValuePair<string, Tensor>> Distinct(IEnumerable<KeyValuePair<string, Tensor>> entries)
+    {
+        var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
+        foreach (var entry in entries)
+            if (seen.Add(entry.Value))
+                yield return entry;
     }
 
     private static string Join(string prefix, string name) => prefix.Length == 0 ? name : prefix + "." + name;
@@ -105,27 +119,46 @@ public abstract class Module : IDisposable
         foreach (var p in Parameters()) p.Grad = null;
     }
 
-    /// <summary>Moves every parameter and buffer to a device and/or floating dtype, keeping their identity.</summary>
+    /// <summary>
+    /// Moves every parameter and buffer to a device and/or floating dtype (integer buffers such as
+    /// BatchNorm's num_batches_tracked keep their dtype), keeping their identity so optimizers and
+    /// other references stay valid. Existing gradients move with their parameters. Returns this.
+    /// </summary>
     public Module To(Device device, DType? floatingType = null)
     {
+        // The conversion itself must not be recorded: a parameter is a leaf before and after.
+        using var noGrad = Autograd.NoGrad();
         foreach (var tensor in Parameters().Concat(Buffers()))
         {
             var dtype = floatingType.HasValue && tensor.DType.IsFloatingPoint() ? floatingType.Value : tensor.DType;
-            using var moved = tensor.To(device, dtype);
-            tensor.SetData(moved);
+            using var grad = tensor.Grad;
+            using (var moved = tensor.To(device, dtype))
+                tensor.SetData(moved);
+            if (grad is null) continue;
+            using var movedGrad = grad.To(device, dtype);
+            tensor.Grad = movedGrad;
         }
         return this;
     }
 
+    /// <summary>Moves every floating parameter and buffer to <paramref name="floatingType"/> on its current device.</summary>
+    public Module To(DType floatingType)
+    {
+        var first = Parameters().Concat(Buffers()).FirstOrDefault();
+        return first is null ? this : To(first.Device, floatingType);
+    }
+
     /// <summary>
-    /// Parameters and buffers by dotted name, as new handles that share storage with the module
-    /// (owned by the caller or the current scope).
+    /// Parameters and buffers by dotted name, in PyTorch's order (each module's parameters, then its
+    /// buffers, then its children), as new handles that share storage with the module (owned by the
+    /// caller or the current scope). A shared tensor appears under every path that holds it.
     /// </summary>
     public Dictionary<string, Tensor> StateDict()
     {
         var result = new Dictionary<string, Tensor>();
-        foreach (var (name, tensor) in NamedParameters().Concat(NamedBuffers()))
-            result[name] = tensor.Detach();
+        foreach (var (path, module) in NamedModules())
+            foreach (var (name, tensor) in module.parameters.Concat(module.buffers))
+                result[Join(path, name)] = tensor.Detach();
         return result;
     }
 
@@ -136,7 +169,9 @@ public abstract class Module : IDisposable
     /// </summary>
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> stateDict, bool strict = true)
     {
-        var own = NamedParameters().Concat(NamedBuffers()).ToDictionary(p => p.Key, p => p.Value);
+        var own = NamedModules()
+            .SelectMany(m => m.Value.parameters.Concat(m.Value.buffers).Select(t => new KeyValuePair<string, Tensor>(Join(m.Key, t.Key), t.Value)))
+            .ToDictionary(p => p.Key, p => p.Value);
         var missing = own.Keys.Where(k => !stateDict.ContainsKey(k)).ToList();
         var unexpected = stateDict.Keys.Where(k => !own.ContainsKey(k)).ToList();
         var misShaped = own.Where(p => stateDict.TryGetValue(p.Key, out var v) && !p.Value.Shape.SequenceEqual(v.Shape))

@@ -25,15 +25,16 @@ public sealed class Sequential : Module<Tensor, Tensor>
 
     public override Tensor Forward(Tensor input)
     {
-        if (layers.Count == 0) return input.Alias();
-        var current = layers[0].Forward(input);
-        for (var i = 1; i < layers.Count; i++)
+        var current = input;
+        foreach (var layer in layers)
         {
-            var next = layers[i].Forward(current);
-            // Autograd keeps what it needs; the handle of an intermediate result is no longer ours to hold.
-            current.Dispose();
+            var next = layer.Forward(current);
+            // Autograd keeps what it needs; the handle of an intermediate result is no longer ours to
+            // hold. The caller's input is never ours, and a layer may hand back its own input object.
+            if (!ReferenceEquals(current, input) && !ReferenceEquals(current, next)) current.Dispose();
             current = next;
         }
-        return current;
+        // The result is always a new handle, so the caller may dispose it without touching the input.
+        return ReferenceEquals(current, input) ? input.Alias() : current;
     }
 }
