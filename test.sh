@@ -4,6 +4,9 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh || exit 1
+# libtorch's OpenMP threads busy-wait by default, which starves the other threads (data loading,
+# the other test host) on a small machine; sleeping waits cost little here.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 log=$(mktemp)
 dotnet test SharpDistill.slnx -c Release --no-build -nologo 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
