@@ -1,53 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
-using SharpDistill.Torch;
-using SharpDistill.Torch.Demo;
+using SharpDistill.Cli.Commands;
 
-// The `sharpdistill` command. For now it has one verb, `demo`, which proves the engine end to end
-// by training a small CNN on a synthetic problem; the distillation verbs come later.
-
-var epochsOption = new Option<int>("--epochs")
-{
-    Description = "Number of training epochs",
-    DefaultValueFactory = _ => new SyntheticTrainingOptions().Epochs,
-};
-epochsOption.Validators.Add(result =>
-{
-    if (result.GetValueOrDefault<int>() < 1) result.AddError("--epochs must be at least 1");
-});
-var seedOption = new Option<ulong>("--seed")
-{
-    Description = "Random seed (initialisation, data and shuffling)",
-    DefaultValueFactory = _ => new SyntheticTrainingOptions().Seed,
-};
-
-var demo = new Command("demo", "Train a small CNN on synthetic quadrant images and report per-epoch loss and accuracy");
-demo.Options.Add(epochsOption);
-demo.Options.Add(seedOption);
-demo.SetAction(parseResult =>
-{
-    var options = new SyntheticTrainingOptions { Epochs = parseResult.GetValue(epochsOption), Seed = parseResult.GetValue(seedOption) };
-    try
-    {
-        TorchRuntime.EnsureLoaded();
-    }
-    catch (LibTorchNotFoundException e)
-    {
-        Console.Error.WriteLine(e.Message);
-        return 2;
-    }
-    var inv = CultureInfo.InvariantCulture;
-    Console.WriteLine($"SharpDistill demo on libtorch {TorchRuntime.LibTorchVersion} ({TorchRuntime.Threads} threads): " +
-                      $"{options.TrainSamples} training and {options.TestSamples} held-out {options.ImageSize}x{options.ImageSize} images, " +
-                      $"{options.Epochs} epochs, seed {options.Seed}");
-    var result = SyntheticTraining.Run(options, e => Console.WriteLine(string.Format(inv,
-        "epoch {0,3}  lr {1:F4}  train loss {2:F4}  train acc {3,6:F2}%  test loss {4:F4}  test acc {5,6:F2}%  ({6:F2} s)",
-        e.Epoch, e.LearningRate, e.TrainLoss, 100 * e.TrainAccuracy, e.TestLoss, 100 * e.TestAccuracy, e.Elapsed.TotalSeconds)));
-    Console.WriteLine(string.Format(inv, "final test accuracy {0:F2}% ({1} parameters, {2:F1} s)",
-        100 * result.FinalTestAccuracy, result.ParameterCount, result.Elapsed.TotalSeconds));
-    return 0;
-});
-
-var root = new RootCommand("SharpDistill: knowledge distillation for .NET on libtorch");
-root.Subcommands.Add(demo);
+// The `sharpdistill` command: one file per verb under Commands/.
+var root = new RootCommand("SharpDistill: knowledge distillation for .NET on libtorch (CRLD, DCD, CMKD, KD, DKD, DIST)");
+root.Subcommands.Add(DemoCommand.Create());
 return root.Parse(args).Invoke();
