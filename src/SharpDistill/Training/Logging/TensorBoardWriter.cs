@@ -16,13 +16,24 @@ public sealed class TensorBoardWriter : IDisposable
     public TensorBoardWriter(string directory)
     {
         Directory.CreateDirectory(directory);
+        // TensorBoard reads every events.out.tfevents.* file of a folder; a resumed run adds a new one.
         var name = $"events.out.tfevents.{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}.{Environment.MachineName}.{Environment.ProcessId}";
-        FilePath = Path.Combine(directory, name);
-        stream = new FileStream(FilePath, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+        for (var attempt = 0; ; attempt++)
+        {
+            FilePath = Path.Combine(directory, attempt == 0 ? name : $"{name}.{attempt}");
+            try
+            {
+                stream = new FileStream(FilePath, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+                break;
+            }
+            catch (IOException) when (File.Exists(FilePath) && attempt < 1000)
+            {
+            }
+        }
         WriteEvent(step: 0, output => output.WriteString("brain.Event:2"), fileVersion: true);
     }
 
-    public string FilePath { get; }
+    public string FilePath { get; private set; } = "";
 
     /// <summary>Appends one scalar (e.g. "test/top1" at epoch 3) and flushes, so a crash loses nothing written.</summary>
     public void AddScalar(string tag, double value, long step)

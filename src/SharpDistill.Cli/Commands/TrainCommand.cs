@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Globalization;
+using SharpDistill.Config;
+using SharpDistill.Distillers;
+using SharpDistill.Torch;
+using SharpDistill.Training;
+
+namespace SharpDistill.Cli.Commands;
+
+/// <summary>`train` (a model alone, with CE: teachers and baselines) and `distill` (a student from a teacher).</summary>
+public static class TrainCommand
+{
+    public static Command CreateTrain()
+    {
+        var options = new RunOptions();
+        var resume = ResumeOption();
+        var command = new Command("train", "Train a model from scratch with cross-entropy (a teacher, or the student baseline); models.student names the model");
+        options.AddTo(command);
+        command.Options.Add(resume);
+        command.SetAction(result => CliErrors.Run(() =>
+        {
+            var config = options.Resolve(result, new[] { "distiller.method=ce" });
+            return Execute(config, result.GetValue(resume));
+        }));
+        return command;
+    }
+
+    public static Command CreateDistill()
+    {
+        var options = new RunOptions();
+        var resume = ResumeOption();
+        var method = new Option<string?>("--method", "-m") { Description = $"Distillation method: {string.Join(", ", DistillerRegistry.Methods.Where(m => m != "ce"))} (default: the config's distiller.method)" };
+        var teacherCheckpoint = new Option<string?>("--teacher-checkpoint", "-t")
+        {
+            Description = "Teacher weights: a SharpDistill checkpoint, a safetensors state dict or a PyTorch .pth (overrides models.teacher_checkpoint)",
+        };
+        var command = new Command("distill", "Distil a student from a trained teacher with the chosen method (CRLD by default)");
+        options.AddTo(command);
+        command.Options.Add(method);
+        command.Options.Add(teacherCheckpoint);
+        command.Options.Add(resume);
+        command.SetAction(result => CliErrors.Run(() =>
+        {
+            var first = new List<string>();
+            if (result.GetValue(method) is { } m)
+            {
+                if (DistillerRegistry.Parse(m) == DistillMethod.Ce) throw new ArgumentException("distill needs a distillation method; use `sharpdistill train` for CE alone");
+                first.Add($"distiller.method={m}");
+            }
+            if (result.GetValue(teacherCheckpoint) is { } t) first.Add($"models.teacher_checkpoint={t}");
+            var config = options.Resolve(result, first);
+            if (config.Distiller.Method == DistillMethod.Ce)
+                throw new ConfigException("distiller.method is ce: `distill` needs a distillation method (--method crld|kd|dkd|dist|dcd|cmkd)");
+            return Execute(config, result.GetValue(resume));
+        }));
+        return command;
+    }
+
+    private static Option<bool> ResumeOption() => new("--resume", "-r")
+    {
+        Description = "Continue the run in the run directory from its latest checkpoint (same config; solver.epochs may grow)",
+    };
+
+    private static int Execute(RunConfig config, bool resume)
+    {
+        TorchRuntime.EnsureLoaded();
+        using var stop = new StopSignal();
+        using var setup = RunFactory.Create(config);
+        using var trainer = new Trainer(setup);
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Format(inv, "{0}: {1} student {2}{3} on {4} ({5} train / {6} test images, {7} views), {8} epochs, libtorch {9}, {10} threads, {11}",
+            setup.RunDirectory, setup.Distiller.Method, config.Models.Student,
+            setup.Distiller.Teacher != null ? $" from teacher {config.Models.Teacher}" : "",
+            RunFactory.CatalogName(config.Dataset.Name), setup.TrainLoader.Dataset.Count, setup.TestLoader.Dataset.Count, setup.Distiller.ViewCount,
+            config.Solver.Epochs, TorchRuntime.LibTorchVersion, TorchRuntime.Threads, setup.Device));
+        if (setup.TeacherSource.Length > 0) Console.WriteLine($"teacher: {setup.TeacherSource}");
+        var result = trainer.Run(resume, stop);
+        Console.WriteLine(string.Format(inv, "{0}: best test top-1 {1:0.00} (epoch {2}), last {3:0.00}; {4} epochs in {5:0.0} s; checkpoints in {6}",
+            result.Stopped ? "stopped" : "done", result.BestTop1, result.BestEpoch, result.LastTop1, result.EpochsCompleted,
+            result.Elapsed.TotalSeconds, Path.Combine(result.RunDirectory, "checkpoints")));
+        return result.Stopped ? CliErrors.Interrupted : CliErrors.Ok;
+    }
+}

@@ -1,0 +1,140 @@
+using SharpDistill.Config;
+using SharpDistill.Data;
+using SharpDistill.Data.Transforms;
+using SharpDistill.Distillers;
+using SharpDistill.Models;
+using SharpDistill.Torch;
+using SharpDistill.Training.Checkpoints;
+
+namespace SharpDistill.Training;
+
+/// <summary>
+/// Builds a run from its resolved config: datasets and loaders (with as many augmented views as the
+/// method needs), the student, the teacher with its weights, the distiller, the device.
+/// </summary>
+public static class RunFactory
+{
+    public static RunSetup Create(RunConfig config)
+    {
+        var device = ParseDevice(config.Experiment.Device);
+        // Seeds libtorch's generator before any model exists, so initial weights are reproducible.
+        TorchRuntime.ManualSeed((ulong)config.Experiment.Seed);
+
+        var catalogName = CatalogName(config.Dataset.Name);
+        var root = string.IsNullOrWhiteSpace(config.Dataset.Root) ? null : config.Dataset.Root;
+        var train = Limit(DatasetCatalog.Open(catalogName, train: true, root), config.Dataset.TrainLimit);
+        var test = Limit(DatasetCatalog.Open(catalogName, train: false, root), config.Dataset.TestLimit);
+        if (train.NumClasses != test.NumClasses)
+            throw new DatasetException($"{train.Name} has {train.NumClasses} classes but {test.Name} has {test.NumClasses}");
+
+        var variant = VariantFor(config.Dataset.Name);
+        var options = new ModelOptions(train.NumClasses, train.Geometry.Channels, variant);
+        var student = ModelZoo.Create(config.Models.Student, options);
+        ZooModel? teacher = null;
+        var teacherSource = "";
+        try
+        {
+            if (DistillerRegistry.NeedsTeacher(config.Distiller.Method))
+            {
+                if (string.IsNullOrWhiteSpace(config.Models.Teacher))
+                    throw new ConfigException($"method '{ConfigNames.ToKey(config.Distiller.Method.ToString())}' needs a teacher: set models.teacher (a zoo name)");
+                if (string.IsNullOrWhiteSpace(config.Models.TeacherCheckpoint))
+                    throw new ConfigException("models.teacher_checkpoint is empty: a distillation run needs the trained teacher's weights (.safetensors or PyTorch .pth)");
+                teacher = ModelZoo.Create(config.Models.Teacher, options);
+                teacherSource = WeightsLoader.Load(teacher, config.Models.TeacherCheckpoint);
+            }
+            student.To(device);
+            teacher?.To(device);
+            var distiller = DistillerRegistry.Create(config.Distiller, student, teacher);
+            foreach (var (_, module) in distiller.ExtraModules) module.To(device);
+
+            var normalize = DatasetCatalog.DefaultNormalize(catalogName);
+            var views = ViewsFor(config.Dataset.Name);
+            ISampleTransform trainTransform = distiller.ViewCount == 1
+                ? new ImagePipeline(normalize, views.Weak)
+                : new MultiViewTransform(new ImagePipeline(normalize, views.Weak), new ImagePipeline(normalize, views.Strong));
+            ISampleTransform testTransform = config.Dataset.Name == DatasetName.Imagenet
+                ? new ImagePipeline(normalize, ViewPipelines.ImageNetEval())
+                : new ImagePipeline(normalize);
+            var workers = config.Dataset.NumWorkers > 0 ? config.Dataset.NumWorkers : Environment.ProcessorCount;
+            var trainLoader = new DataLoader(train, trainTransform, new DataLoaderOptions
+            {
+                BatchSize = config.Solver.BatchSize, Shuffle = true, DropLast = config.Solver.DropLast,
+                Seed = (ulong)config.Experiment.Seed, Workers = workers,
+            });
+            var testLoader = new DataLoader(test, testTransform, new DataLoaderOptions
+            {
+                BatchSize = config.Dataset.TestBatchSize, Shuffle = false, Seed = (ulong)config.Experiment.Seed, Workers = workers,
+            });
+            return new RunSetup
+            {
+                Config = config, Distiller = distiller, TrainLoader = trainLoader, TestLoader = testLoader, Device = device,
+                RunDirectory = RunDirectory(config), TeacherSource = teacherSource, NumClasses = train.NumClasses,
+                InChannels = train.Geometry.Channels, Variant = variant,
+            };
+        }
+        catch
+        {
+            student.Dispose();
+            teacher?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>output_dir/name, the name derived from method, teacher and student when empty.</summary>
+    public static string RunDirectory(RunConfig config)
+    {
+        var name = config.Experiment.Name;
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            var method = ConfigNames.ToKey(config.Distiller.Method.ToString());
+            var teacher = DistillerRegistry.NeedsTeacher(config.Distiller.Method) ? config.Models.Teacher.Replace('/', '-') + "_" : "";
+            name = $"{ConfigNames.ToKey(config.Dataset.Name.ToString())}_{method}_{teacher}{config.Models.Student.Replace('/', '-')}";
+        }
+        return Path.Combine(config.Experiment.OutputDir, name);
+    }
+
+    public static string CatalogName(DatasetName name) => name switch
+    {
+        DatasetName.FashionMnist => "fashion-mnist",
+        DatasetName.Cifar10 => "cifar10",
+        DatasetName.Cifar100 => "cifar100",
+        DatasetName.TinyImagenet => "tiny-imagenet",
+        DatasetName.Imagenet => "imagenet",
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
+    };
+
+    /// <summary>
+    /// The reference CIFAR and ImageNet definitions pool a fixed final map; Tiny-ImageNet (64 px) and
+    /// Fashion-MNIST (28 px) need the global-pooling variant.
+    /// </summary>
+    public static ModelVariant VariantFor(DatasetName name) =>
+        name is DatasetName.TinyImagenet or DatasetName.FashionMnist ? ModelVariant.TinyImageNet : ModelVariant.Standard;
+
+    public static ViewPair ViewsFor(DatasetName name) => name switch
+    {
+        DatasetName.FashionMnist => ViewPipelines.FashionMnist(),
+        DatasetName.Cifar10 or DatasetName.Cifar100 => ViewPipelines.Cifar(),
+        DatasetName.TinyImagenet => ViewPipelines.TinyImageNet(),
+        DatasetName.Imagenet => ViewPipelines.ImageNet(),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
+    };
+
+    public static Device ParseDevice(string text)
+    {
+        Device device;
+        try
+        {
+            device = Device.Parse(text);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigException($"experiment.device: {e.Message}", e);
+        }
+        if (device.Type == DeviceType.Cuda && !TorchRuntime.CudaIsAvailable)
+            throw new ConfigException($"experiment.device is '{text}' but the loaded libtorch {TorchRuntime.LibTorchVersion} has no usable CUDA device; use cpu or build against a CUDA libtorch (SHARPDISTILL_TORCH_DIR)");
+        return device;
+    }
+
+    private static IDataset Limit(IDataset dataset, int limit) => limit > 0 && limit < dataset.Count ? new SubsetDataset(dataset, limit) : dataset;
+}

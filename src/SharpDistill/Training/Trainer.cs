@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using System.Globalization;
+using SharpDistill.Config;
+using SharpDistill.Distillers;
+using SharpDistill.Torch;
+using SharpDistill.Torch.Optim;
+using SharpDistill.Torch.Optim.Schedules;
+using SharpDistill.Training.Checkpoints;
+using SharpDistill.Training.Logging;
+
+namespace SharpDistill.Training;
+
+/// <summary>
+/// The training loop of the published recipes (crld.md §3): SGD with momentum and coupled weight
+/// decay on every trainable parameter, step LR decay at 1-based epochs, one TensorScope per step;
+/// after each epoch the student is evaluated on the clean test set, metrics are logged and the
+/// "latest" (and "best") checkpoints are written atomically. A NaN or infinite loss stops the run
+/// with a clear message and keeps the last good checkpoint; a stop request (Ctrl-C) finishes the
+/// current step, writes "latest" and returns; <c>resume</c> continues exactly where "latest" left off.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    private readonly RunSetup run;
+    private readonly RunConfig config;
+    private readonly Action<string> print;
+    private readonly string checkpointDirectory;
+    private readonly LearningRateSchedule schedule;
+
+    public Trainer(RunSetup run, Action<string>? print = null)
+    {
+        this.run = run;
+        config = run.Config;
+        this.print = print ?? Console.WriteLine;
+        checkpointDirectory = Path.Combine(run.RunDirectory, "checkpoints");
+        Optimizer = OptimizerFactory.Create(config.Solver, run.Distiller.TrainableParameters());
+        schedule = OptimizerFactory.Schedule(config.Solver);
+    }
+
+    public Optimizer Optimizer { get; }
+
+    /// <summary>Called after every optimizer step with (epoch, step in epoch); lets embedders and tests act between steps.</summary>
+    public Action<int, int>? AfterStep { get; set; }
+
+    public string LatestPath => Path.Combine(checkpointDirectory, "latest.safetensors");
+    public string BestPath => Path.Combine(checkpointDirectory, "best.safetensors");
+
+    public TrainingResult Run(bool resume = false, StopSignal? stop = null)
+    {
+        var clock = Stopwatch.StartNew();
+        Directory.CreateDirectory(run.RunDirectory);
+        var metrics = new MetricsLog(run.RunDirectory);
+        var worklog = new WorkLog(run.RunDirectory);
+        var configYaml = ConfigWriter.ToYaml(config);
+
+        var startEpoch = 1;
+        var skipSteps = 0;
+        EpochAccumulatorState? partial = null;
+        double best = 0, last = 0;
+        var bestEpoch = 0;
+        if (File.Exists(LatestPath) && !resume)
+            throw new CheckpointException(
+                $"{run.RunDirectory} already holds a run (checkpoints/latest.safetensors); pass --resume to continue it, or choose another experiment.name / output_dir");
+        if (resume)
+        {
+            if (!File.Exists(LatestPath)) throw new CheckpointException($"nothing to resume: {LatestPath} does not exist");
+            var state = CheckpointFile.Load(LatestPath, run.Distiller.Student, run.Distiller.ExtraModules, Optimizer);
+            CheckResumable(state, configYaml);
+            startEpoch = state.Epoch + 1;
+            skipSteps = state.StepsIntoEpoch;
+            partial = state.PartialEpoch;
+            (best, bestEpoch, last) = (state.BestTop1, state.BestEpoch, state.LastTop1);
+            metrics.TruncateAfter(state.Epoch);
+            worklog.Note($"resumed from {LatestPath}: epoch {state.Epoch} complete, {skipSteps} steps into epoch {startEpoch}");
+        }
+        else
+        {
+            worklog.Note($"started {run.Distiller.Method}: student {config.Models.Student}" +
+                         (run.Distiller.Teacher != null ? $", teacher {config.Models.Teacher} ({run.TeacherSource})" : ""));
+        }
+        ConfigWriter.WriteFile(config, Path.Combine(run.RunDirectory, "config.yaml"));
+        using var tensorboard = config.Log.Tensorboard ? new TensorBoardWriter(Path.Combine(run.RunDirectory, "tensorboard")) : null;
+        var progressBar = new EpochProgress(config.Log.Progress);
+        var stopped = false;
+        var epoch = startEpoch;
+        for (; epoch <= config.Solver.Epochs && !stopped; epoch++)
+        {
+            var epochClock = Stopwatch.StartNew();
+            Optimizer.SetLearningRate(schedule, epoch);
+            var lr = Optimizer.ParamGroups[0].LearningRate;
+            var accumulator = EpochAccumulator.FromState(partial);
+            var alreadySeconds = accumulator.Seconds;
+            var stepsDone = skipSteps;
+            run.Distiller.TrainMode();
+            progressBar.Run($"epoch {epoch}/{config.Solver.Epochs}", run.TrainLoader.BatchesPerEpoch, report =>
+            {
+                var step = 0;
+                foreach (var batch in run.TrainLoader.Epoch(epoch))
+                {
+                    using (batch)
+                    {
+                        if (step++ < skipSteps) continue;
+                        TrainStep(batch, epoch, step, accumulator);
+                        stepsDone = step;
+                        AfterStep?.Invoke(epoch, step);
+                        report(new StepStatus(step, run.TrainLoader.BatchesPerEpoch, accumulator.Samples, accumulator.MeanLoss, accumulator.Top1Percent));
+                        if (stop?.IsRequested == true && step < run.TrainLoader.BatchesPerEpoch)
+                        {
+                            stopped = true;
+                            break;
+                        }
+                    }
+                }
+            });
+            accumulator.Seconds = alreadySeconds + epochClock.Elapsed.TotalSeconds;
+            skipSteps = 0;
+            partial = null;
+            if (stopped)
+            {
+                SaveLatest(epoch - 1, stepsDone, accumulator.ToState(), best, bestEpoch, last, configYaml);
+                worklog.Note($"stopped on request {stepsDone} steps into epoch {epoch}; resume with --resume");
+                print($"stopped after step {stepsDone} of epoch {epoch}; latest checkpoint written to {LatestPath}");
+                break;
+            }
+
+            var evaluation = Evaluator.Evaluate(run.Distiller.Student, run.TestLoader, run.Device, epoch);
+            last = evaluation.Top1;
+            // As mdistiller: "best" is rewritten whenever the accuracy ties or beats the best so far.
+            var improved = bestEpoch == 0 || evaluation.Top1 >= best;
+            if (evaluation.Top1 > best || bestEpoch == 0)
+            {
+                best = evaluation.Top1;
+                bestEpoch = epoch;
+            }
+            var seconds = accumulator.Seconds;
+            var row = new EpochMetrics
+            {
+                Epoch = epoch, Lr = lr, TrainLoss = accumulator.MeanLoss, TrainTerms = accumulator.MeanTerms(),
+                TrainTop1 = accumulator.Top1Percent, TrainTop5 = accumulator.Top5Percent, TestTop1 = evaluation.Top1,
+                TestTop5 = evaluation.Top5, TestLoss = evaluation.Loss, BestTop1 = best, EpochSeconds = seconds,
+                ImagesPerSecond = accumulator.Samples / Math.Max(seconds, 1e-9),
+            };
+            metrics.Append(row);
+            worklog.Epoch(row);
+            if (tensorboard != null) WriteScalars(tensorboard, row);
+            print(Summary(row));
+
+            SaveLatest(epoch, 0, null, best, bestEpoch, last, configYaml);
+            if (improved) Save(BestPath, "best", epoch, best, bestEpoch, last, configYaml, withOptimizer: false);
+            if (config.Log.SaveEvery > 0 && epoch % config.Log.SaveEvery == 0)
+                Save(Path.Combine(checkpointDirectory, $"epoch_{epoch}.safetensors"), $"epoch_{epoch}", epoch, best, bestEpoch, last, configYaml, withOptimizer: false);
+        }
+        var completed = stopped ? epoch - 1 : Math.Max(startEpoch - 1, epoch - 1);
+        if (!stopped) worklog.Finish(best, last);
+        return new TrainingResult
+        {
+            RunDirectory = run.RunDirectory, EpochsCompleted = completed, BestTop1 = best, BestEpoch = bestEpoch, LastTop1 = last,
+            Stopped = stopped, History = metrics.ReadAll(), Elapsed = clock.Elapsed,
+        };
+    }
+
+    private void TrainStep(Data.Batch batch, int epoch, int step, EpochAccumulator accumulator)
+    {
+        using var scope = new TensorScope();
+        var views = batch.Views.Select(v => run.Device.Type == DeviceType.Cpu ? v : v.To(run.Device)).ToList();
+        var labels = run.Device.Type == DeviceType.Cpu ? batch.Labels : batch.Labels.To(run.Device);
+        var result = run.Distiller.TrainStep(views, labels, new TrainingProgress(epoch, config.Solver.Epochs));
+        var total = result.Losses[0].Value;
+        for (var i = 1; i < result.Losses.Count; i++) total = total + result.Losses[i].Value;
+        var values = result.Losses.Select(l => new KeyValuePair<string, double>(l.Key, l.Value.ToDouble())).ToList();
+        var totalValue = total.ToDouble();
+        if (!double.IsFinite(totalValue))
+            throw new TrainingDivergedException(string.Create(CultureInfo.InvariantCulture,
+                $"the loss became {totalValue} at epoch {epoch}, step {step} ({string.Join(", ", values.Select(v => $"{v.Key} = {v.Value}"))}); " +
+                $"training stopped and the last good checkpoint is kept ({(File.Exists(LatestPath) ? LatestPath : "none written yet")})"));
+        Optimizer.ZeroGrad();
+        total.Backward();
+        Optimizer.Step();
+        var correct = Accuracy.CorrectTopK(result.StudentLogits, labels, 1, 5);
+        accumulator.Add(batch.Size, totalValue, values, correct[0], correct[1]);
+    }
+
+    private void SaveLatest(int epoch, int steps, EpochAccumulatorState? partial, double best, int bestEpoch, double last, string configYaml) =>
+        Save(LatestPath, "latest", epoch, best, bestEpoch, last, configYaml, withOptimizer: true, steps, partial);
+
+    private void Save(string path, string kind, int epoch, double best, int bestEpoch, double last, string configYaml, bool withOptimizer,
+        int steps = 0, EpochAccumulatorState? partial = null)
+    {
+        var state = new CheckpointState
+        {
+            Kind = kind, Epoch = epoch, StepsIntoEpoch = steps, PartialEpoch = partial, BestTop1 = best, BestEpoch = bestEpoch, LastTop1 = last,
+            Seed = config.Experiment.Seed, Method = run.Distiller.Method, Student = config.Models.Student, NumClasses = run.NumClasses,
+            InChannels = run.InChannels, Variant = run.Variant.ToString(), Teacher = run.Distiller.Teacher != null ? config.Models.Teacher : "",
+            ConfigYaml = configYaml, LibTorchVersion = TorchRuntime.LibTorchVersion, SharpDistillVersion = CheckpointFile.Version,
+        };
+        CheckpointFile.Save(path, state, run.Distiller.Student, run.Distiller.ExtraModules, withOptimizer ? Optimizer : null);
+    }
+
+    /// <summary>
+    /// A resumed run must be the same run: the same resolved config, except that the number of
+    /// epochs may grow (to train longer) and the output/progress settings may differ.
+    /// </summary>
+    private void CheckResumable(CheckpointState state, string configYaml)
+    {
+        static string Normalised(string yaml) => string.Join('\n', yaml.Split('\n')
+            .Where(l => !l.TrimStart().StartsWith("epochs:") && !l.TrimStart().StartsWith("progress:") && !l.TrimStart().StartsWith("num_workers:")));
+        if (Normalised(state.ConfigYaml) != Normalised(configYaml))
+            throw new CheckpointException(
+                $"{LatestPath} was written with a different config than this run's; resume with the same config (only solver.epochs may change), or start a new run with another experiment.name");
+        if (state.Epoch >= config.Solver.Epochs && state.StepsIntoEpoch == 0)
+            print($"the run already completed {state.Epoch} epochs (solver.epochs = {config.Solver.Epochs}); nothing to do");
+    }
+
+    private static void WriteScalars(TensorBoardWriter tensorboard, EpochMetrics row)
+    {
+        tensorboard.AddScalar("train/lr", row.Lr, row.Epoch);
+        tensorboard.AddScalar("train/loss", row.TrainLoss, row.Epoch);
+        tensorboard.AddScalar("train/top1", row.TrainTop1, row.Epoch);
+        foreach (var (name, value) in row.TrainTerms) tensorboard.AddScalar($"train/{name}", value, row.Epoch);
+        tensorboard.AddScalar("test/top1", row.TestTop1, row.Epoch);
+        tensorboard.AddScalar("test/top5", row.TestTop5, row.Epoch);
+        tensorboard.AddScalar("test/loss", row.TestLoss, row.Epoch);
+    }
+
+    private static string Summary(EpochMetrics r) => string.Create(CultureInfo.InvariantCulture,
+        $"epoch {r.Epoch,3}  lr {r.Lr:0.#####}  train loss {r.TrainLoss:0.0000} top-1 {r.TrainTop1,6:0.00}  test top-1 {r.TestTop1,6:0.00} top-5 {r.TestTop5,6:0.00} loss {r.TestLoss:0.0000}  best {r.BestTop1,6:0.00}  ({r.EpochSeconds:0.0} s, {r.ImagesPerSecond:0} img/s)");
+
+    public void Dispose() => Optimizer.Dispose();
+}
