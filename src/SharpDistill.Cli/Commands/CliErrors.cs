@@ -1,3 +1,4 @@
+using System.CommandLine;
 using SharpDistill.Checkpoints;
 using SharpDistill.Config;
 using SharpDistill.Data;
@@ -16,7 +17,12 @@ public static class CliErrors
 {
     public const int Ok = 0, CheckFailed = 1, BadInput = 2, Diverged = 3, Interrupted = 130;
 
-    public static int Run(Func<int> body)
+    public static int Run(Func<int> body) => Run(Console.Error, body);
+
+    /// <summary>Like <see cref="Run(Func{int})"/>, writing to the invocation's error writer (which tests replace).</summary>
+    public static int Run(ParseResult parseResult, Func<int> body) => Run(parseResult.InvocationConfiguration.Error, body);
+
+    private static int Run(TextWriter error, Func<int> body)
     {
         try
         {
@@ -24,8 +30,8 @@ public static class CliErrors
         }
         catch (Exception e) when (Describe(e) is { } described)
         {
-            Console.Error.WriteLine($"error: {described.Message}");
-            if (described.Hint != null) Console.Error.WriteLine($"hint: {described.Hint}");
+            error.WriteLine($"error: {described.Message}");
+            if (described.Hint != null) error.WriteLine($"hint: {described.Hint}");
             return described.Code;
         }
     }
@@ -43,8 +49,22 @@ public static class CliErrors
         FileNotFoundException f => ($"file not found: {f.FileName ?? f.Message}", null, BadInput),
         DirectoryNotFoundException => (e.Message, null, BadInput),
         InvalidDataException => (e.Message, null, BadInput),
-        ArgumentException => (e.Message, null, BadInput),
+        UnauthorizedAccessException or IOException => (e.Message, null, BadInput),
+        NotSupportedException => (e.Message, null, BadInput),
+        ArgumentException a => (PlainMessage(a), null, BadInput),
         TorchException => (e.Message, null, BadInput),
         _ => null,
     };
+
+    /// <summary>
+    /// An argument exception's message without the " (Parameter 'name')" and "Actual value was"
+    /// lines .NET appends for developers: a user sees the sentence and the offending value.
+    /// </summary>
+    private static string PlainMessage(ArgumentException e)
+    {
+        var message = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "");
+        if (e is ArgumentOutOfRangeException { ActualValue: { } value })
+            message = message.Replace($"{Environment.NewLine}Actual value was {value}.", $" (got {value})");
+        return message;
+    }
 }

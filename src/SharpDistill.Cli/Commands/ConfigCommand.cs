@@ -11,7 +11,7 @@ public static class ConfigCommand
         var options = new RunOptions();
         var command = new Command("config", "Print the resolved configuration: every key with its value after the YAML files and --set overrides");
         options.AddTo(command);
-        command.SetAction(result => CliErrors.Run(() =>
+        command.SetAction(result => CliErrors.Run(result, () =>
         {
             var config = options.Resolve(result);
             Console.Write(ConfigWriter.ToYaml(config));

@@ -21,7 +21,7 @@ public static class EvalCommand
         command.Arguments.Add(checkpoint);
         command.Options.Add(model);
         options.AddTo(command);
-        command.SetAction(result => CliErrors.Run(() =>
+        command.SetAction(result => CliErrors.Run(result, () =>
         {
             TorchRuntime.EnsureLoaded();
             var path = result.GetValue(checkpoint)!;

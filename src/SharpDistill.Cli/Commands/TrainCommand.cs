@@ -17,7 +17,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a model from scratch with cross-entropy (a teacher, or the student baseline); models.student names the model");
         options.AddTo(command);
         command.Options.Add(resume);
-        command.SetAction(result => CliErrors.Run(() =>
+        command.SetAction(result => CliErrors.Run(result, () =>
         {
             var config = options.Resolve(result, new[] { "distiller.method=ce" });
             return Execute(config, result.GetValue(resume));
@@ -39,7 +39,7 @@ public static class TrainCommand
         command.Options.Add(method);
         command.Options.Add(teacherCheckpoint);
         command.Options.Add(resume);
-        command.SetAction(result => CliErrors.Run(() =>
+        command.SetAction(result => CliErrors.Run(result, () =>
         {
             var first = new List<string>();
             if (result.GetValue(method) is { } m)

@@ -112,15 +112,17 @@ public static class ModelZoo
     /// <summary>
     /// Every model with its parameter count under <paramref name="options"/> (defaults: each zoo's own
     /// classes). Builds the models one at a time, so it takes a few seconds. A variant that does not
-    /// apply to a family (Tiny-ImageNet for ImageNet models) leaves that family out.
+    /// apply to a family (Tiny-ImageNet for ImageNet models) leaves that family out. With
+    /// <paramref name="family"/>, only that zoo's models are built and listed.
     /// </summary>
-    public static IReadOnlyList<ModelSummary> Summaries(ModelOptions? options = null)
+    public static IReadOnlyList<ModelSummary> Summaries(ModelOptions? options = null, ModelFamily? family = null)
     {
         options ??= new ModelOptions();
         var result = new List<ModelSummary>();
         foreach (var definition in Definitions)
         {
             var entry = definition.Entry;
+            if (family is not null && entry.Family != family) continue;
             if (entry.Family == ModelFamily.ImageNet && options.Variant != ModelVariant.Standard) continue;
             using var model = definition.Build(options);
             var inputSize = options.Variant == ModelVariant.TinyImageNet ? 64 : model.NativeInputSize;

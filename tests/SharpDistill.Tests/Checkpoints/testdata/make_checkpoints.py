@@ -174,11 +174,90 @@ def make_bad_files(expected):
     expected["malicious"] = {"global": os.system.__module__ + ".system", "entry": "malicious/data.pkl", "offset": offset}
 
 
+class CifarBasicBlock(nn.Module):
+    """The CIFAR ResNet block (RepDistiller/mdistiller resnet.py layout and key names):
+    relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x)), the shortcut a 1x1 conv + BN ("downsample")
+    when the stride or the width changes."""
+
+    def __init__(self, in_planes, planes, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_planes, planes, 3, stride=stride, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.conv2 = nn.Conv2d(planes, planes, 3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.downsample = None
+        if stride != 1 or in_planes != planes:
+            self.downsample = nn.Sequential(nn.Conv2d(in_planes, planes, 1, stride=stride, bias=False), nn.BatchNorm2d(planes))
+
+    def forward(self, x):
+        out = torch.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        return torch.relu(out + (x if self.downsample is None else self.downsample(x)))
+
+
+class CifarResNet8(nn.Module):
+    """The zoo's "resnet8": stem conv3x3(16) + BN + ReLU, one block per stage at widths 16/32/64 and
+    strides 1/2/2, 8x8 average pooling, fc. Key names are those of SharpDistill's CifarResNet."""
+
+    def __init__(self, num_classes):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 16, 3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(16)
+        self.layer1 = nn.Sequential(CifarBasicBlock(16, 16, 1))
+        self.layer2 = nn.Sequential(CifarBasicBlock(16, 32, 2))
+        self.layer3 = nn.Sequential(CifarBasicBlock(32, 64, 2))
+        self.fc = nn.Linear(64, num_classes)
+
+    def forward(self, x):
+        x = torch.relu(self.bn1(self.conv1(x)))
+        x = self.layer3(self.layer2(self.layer1(x)))
+        return self.fc(torch.flatten(nn.functional.avg_pool2d(x, 8), 1))
+
+
+def zoo_input():
+    """A fixed [2, 3, 32, 32] input that C# rebuilds without reading it from a file: every value is
+    ((k² + 37 k) mod 101 - 50) / 32 for its row-major index k, exactly representable in float32."""
+    k = torch.arange(2 * 3 * 32 * 32, dtype=torch.int64)
+    return (((k * k + 37 * k) % 101 - 50).to(torch.float32) / 32).view(2, 3, 32, 32)
+
+
+def make_zoo_checkpoint(expected):
+    """resnet8 with 10 classes saved as a training script saves a teacher: the weights of a
+    DataParallel model ("module." prefixes) under "model", next to the epoch and accuracy."""
+    torch.manual_seed(1)
+    net = CifarResNet8(num_classes=10)
+    with torch.no_grad():  # visibly non-default BN affine parameters
+        for m in net.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.5, 0.5)
+    net.train()
+    with torch.no_grad():
+        for _ in range(2):  # non-trivial running statistics
+            net(torch.randn(4, 3, 32, 32))
+    net.eval()
+    x = zoo_input()
+    with torch.no_grad():
+        logits = net(x)
+    weights = nn.DataParallel(net).state_dict()
+    torch.save({"epoch": 240, "best_acc": 93.5, "model": weights}, path("resnet8_cifar10.pth"))
+    expected["resnet8_cifar10"] = {
+        "model": "resnet8",
+        "num_classes": 10,
+        "keys": len(weights),
+        "parameters": sum(p.numel() for p in net.parameters()),
+        "input": "((k² + 37 k) mod 101 - 50) / 32 for row-major index k, shape [2, 3, 32, 32]",
+        "input_sum": float(x.double().sum()),
+        "logits": describe(logits),
+    }
+
+
 def main():
     expected = {"torch_version": torch.__version__}
     make_tiny_net(expected)
     make_tensor_zoo(expected)
     make_bad_files(expected)
+    make_zoo_checkpoint(expected)
     with open(path("expected.json"), "w") as f:
         json.dump(expected, f, indent=1, ensure_ascii=False)
         f.write("\n")

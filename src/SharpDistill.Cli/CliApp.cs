@@ -1,0 +1,41 @@
+using System.CommandLine;
+using SharpDistill.Cli.Commands;
+
+namespace SharpDistill.Cli;
+
+/// <summary>
+/// The `sharpdistill` command tree, built in one place so that Program.cs and the tests parse and
+/// invoke exactly the same verbs (the tests pass their own output and error writers through
+/// System.CommandLine's <see cref="InvocationConfiguration"/>).
+/// </summary>
+public static class CliApp
+{
+    public const string Description = "SharpDistill: knowledge distillation for .NET on libtorch (CRLD, DCD, CMKD, KD, DKD, DIST)";
+
+    /// <summary>A new root command with every verb (one file per verb under Commands/).</summary>
+    public static RootCommand CreateRoot()
+    {
+        var root = new RootCommand(Description);
+        root.Subcommands.Add(TrainCommand.CreateTrain());
+        root.Subcommands.Add(TrainCommand.CreateDistill());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(ConformanceCommand.Create());
+        root.Subcommands.Add(ImportCommand.Create());
+        return root;
+    }
+
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>. A usage error (unknown verb or option, missing
+    /// argument) is reported by System.CommandLine and exits with <see cref="CliErrors.BadInput"/>
+    /// rather than its default 1, which SharpDistill reserves for a failed check (e.g. conformance).
+    /// </summary>
+    public static int Invoke(string[] args, InvocationConfiguration? configuration = null)
+    {
+        var parseResult = CreateRoot().Parse(args);
+        var code = parseResult.Invoke(configuration);
+        return parseResult.Errors.Count > 0 ? CliErrors.BadInput : code;
+    }
+}
