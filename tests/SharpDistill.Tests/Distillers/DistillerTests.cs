@@ -25,21 +25,24 @@ public class DistillerTests
         TorchRuntime.ManualSeed(1);
         var student = Model();
         var teacher = Model("resnet20");
-        var config = new DistillerConfig { Method = DistillMethod.Kd, CrossView = new CrossViewConfig { Enabled = true, TauW = 0.15, TauS = 0.12 } };
-        config.Crld.TauW = 0.15;
-        config.Crld.TauS = 0.12;
+        teacher.Eval();
+        var (weak, strong, labels) = Batch();
+        using var scope = new TensorScope();
+        // Thresholds at the median teacher confidence keep half the samples, so the gating is really exercised.
+        double Median(Tensor x) => F.Softmax(teacher.ForwardLogits(x), 1).Max(1).Values.Median();
+        var (tauW, tauS) = (Median(weak), Median(strong));
+        var config = new DistillerConfig { Method = DistillMethod.Kd, CrossView = new CrossViewConfig { Enabled = true, TauW = tauW, TauS = tauS } };
+        config.Crld.TauW = tauW;
+        config.Crld.TauS = tauS;
         var crld = new CrldDistiller(student, teacher, config.Crld);
         var composed = DistillerRegistry.Create(config, student, teacher);
         Assert.Equal("kd+crld", composed.Method);
-        var (weak, strong, labels) = Batch();
-        using var scope = new TensorScope();
         student.Eval(); // same forward both times (no batch statistics), so the two losses see the same logits
         var a = Values(crld.TrainStep(new[] { weak, strong }, labels, new TrainingProgress(1, 1)));
         var b = Values(composed.TrainStep(new[] { weak, strong }, labels, new TrainingProgress(1, 1)));
         Assert.Equal(new[] { "loss_ce", "loss_kd_cv", "loss_kd_wv" }, a.Keys.Order());
         foreach (var key in a.Keys) Assert.Equal(a[key], b[key], 5);
-        // The thresholds keep some samples and drop others, so the gating is really exercised.
-        var mask = SharpDistill.Distillers.Losses.CrldLoss.ConfidenceMask(teacher.ForwardLogits(weak), 0.15, DType.Float32);
+        var mask = SharpDistill.Distillers.Losses.CrldLoss.ConfidenceMask(teacher.ForwardLogits(weak), tauW, DType.Float32);
         Assert.InRange(mask.Sum().ToDouble(), 1, 7);
         crld.Dispose();
         weak.Dispose(); strong.Dispose(); labels.Dispose();
@@ -123,5 +126,15 @@ public class DistillerTests
             DistillerRegistry.Create(new DistillerConfig { Method = DistillMethod.Dcd, CrossView = new CrossViewConfig { Enabled = true } }, Model(), Model())).Message);
         using var vanilla = DistillerRegistry.Create(new DistillerConfig { Method = DistillMethod.Ce }, Model(), null);
         Assert.IsType<VanillaDistiller>(vanilla);
+    }
+}
+
+internal static class MedianExtension
+{
+    /// <summary>The lower median of a 1-D tensor's values.</summary>
+    public static double Median(this SharpDistill.Torch.Tensor values)
+    {
+        var sorted = values.ToArray<float>().Order().ToArray();
+        return sorted[(sorted.Length - 1) / 2];
     }
 }

@@ -26,7 +26,7 @@ public class MethodsLearnTests
         {
             var settings = new List<string> { $"distiller.method={method}", "models.teacher=resnet14", $"models.teacher_checkpoint={teacher.BestCheckpoint}" };
             settings.AddRange(extra);
-            var result = fixture.Train(fixture.Config($"{method}{extra.Length}", epochs: 2, trainImages: 1024, testImages: 256, settings.ToArray()));
+            var result = fixture.Train(fixture.Config($"{method}{extra.Length}", epochs: 2, trainImages: 2048, testImages: 256, settings.ToArray()));
             Assert.True(result.BestTop1 > 25, $"{method} {string.Join(' ', extra)} reached only {result.BestTop1}% (chance 10%)");
             var last = result.History.Last();
             Assert.Equal(terms.Order(), last.TrainTerms.Keys.Order());
