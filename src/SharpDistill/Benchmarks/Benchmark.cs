@@ -1,0 +1,147 @@
+using SharpDistill.Config;
+using SharpDistill.Models;
+using SharpDistill.Torch;
+using SharpDistill.Torch.Optim;
+
+namespace SharpDistill.Benchmarks;
+
+/// <summary>
+/// <c>sharpdistill bench</c>: training-step throughput of a distillation method (split into
+/// teacher forward, student forward + backward and optimizer step), the data pipeline's
+/// throughput, peak memory, and the live-tensor count before and after.
+/// </summary>
+public static class Benchmark
+{
+    public static BenchReport Run(BenchOptions options, Action<string>? log = null)
+    {
+        options.Validate();
+        TorchRuntime.EnsureLoaded();
+        var cudaAvailable = TorchRuntime.CudaIsAvailable;
+        if (options.Device.Type == DeviceType.Cuda && !cudaAvailable)
+            throw new ArgumentException(
+                $"device {options.Device}: CUDA is not available in this libtorch ({TorchRuntime.LibTorchVersion}); " +
+                "use --device cpu, or build against a CUDA libtorch (Torch_DIR)");
+        var timestamp = DateTimeOffset.UtcNow;
+        var machine = MachineInfo.Current();
+        var previousThreads = TorchRuntime.Threads;
+        if (options.Threads is { } threads) TorchRuntime.Threads = threads;
+        try
+        {
+            var engine = new EngineInfo(TorchRuntime.LibTorchVersion, TorchRuntime.AbiVersion, TorchRuntime.Threads, options.Device.ToString(), cudaAvailable);
+            var settings = new BenchSettings(
+                options.Method == BenchMethods.CrossEntropyOnly ? null : options.Teacher, options.Student, options.Method,
+                options.BatchSize, options.ImageSize, options.NumClasses, options.Steps, options.WarmupSteps,
+                options.ResolvedWorkers, options.PipelineSamples, options.TeacherComparisonRepetitions, options.Seed);
+
+            // Handles of earlier garbage are freed by finalizers at unpredictable times; let that
+            // happen now, so that the baseline is not lowered behind the bench's back.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            var baseline = TorchRuntime.LiveTensorCount;
+            var rssStart = ProcessMemory.ResidentMib();
+            var peakBefore = ProcessMemory.PeakResidentMib();
+
+            var peakReset = ProcessMemory.TryResetPeak();
+            var (training, batching, reason) = RunTraining(options, log);
+            var peakTraining = ProcessMemory.PeakResidentMib();
+
+            if (peakReset) ProcessMemory.TryResetPeak();
+            log?.Invoke($"data pipeline: {options.PipelineSamples} images with 1 worker, then {options.ResolvedWorkers} workers");
+            var pipeline = PipelineBenchmark.Run(options.PipelineSamples, options.ImageSize, options.BatchSize, options.ResolvedWorkers, options.Seed);
+            var peakPipeline = ProcessMemory.PeakResidentMib();
+
+            var after = TorchRuntime.LiveTensorCount;
+            var peaks = new[] { peakBefore, peakTraining, peakPipeline }.Where(p => p.HasValue).Select(p => p!.Value).ToArray();
+            var memory = new MemoryResult(rssStart, ProcessMemory.ResidentMib(), peakTraining, peakPipeline,
+                peaks.Length > 0 ? peaks.Max() : null, peakReset);
+            return new BenchReport(BenchReport.CurrentSchemaVersion, timestamp, machine with { LoadAverageEnd = MachineInfo.LoadAverage() },
+                engine, settings, training, batching, reason, pipeline, memory, new LiveTensorResult(baseline, after));
+        }
+        finally
+        {
+            TorchRuntime.Threads = previousThreads;
+        }
+    }
+
+    private static (TrainingResult Training, TeacherBatchingResult? Batching, string Reason) RunTraining(BenchOptions options, Action<string>? log)
+    {
+        TorchRuntime.ManualSeed(options.Seed);
+        var device = options.Device;
+        var hasTeacher = options.Method != BenchMethods.CrossEntropyOnly;
+        using var teacher = hasTeacher ? CreateModel(options.Teacher, options) : null;
+        ReplayTeacher? replay = null;
+        ZooModel? student = null;
+        Distillers.Distiller distiller;
+        try
+        {
+            if (teacher != null)
+            {
+                // Frozen exactly as a Distiller freezes it: no gradients, eval mode for good.
+                teacher.To(device);
+                teacher.SetRequiresGrad(false);
+                teacher.Eval();
+                replay = new ReplayTeacher(teacher);
+            }
+            student = CreateModel(options.Student, options);
+            student.To(device);
+            distiller = BenchMethods.Create(options.Method, student, replay, options.ImageSize, device);
+        }
+        catch
+        {
+            student?.Dispose();
+            replay?.Dispose();
+            throw;
+        }
+
+        using (distiller)
+        using (var inputs = new TensorScope())
+        using (var generator = new Generator(options.Seed))
+        {
+            foreach (var (_, module) in distiller.ExtraModules) module.To(device);
+            // The data is made once and stays in memory: the steps time the models, not the loader.
+            var views = Enumerable.Range(0, distiller.ViewCount)
+                .Select(_ => Tensors.Randn(new long[] { options.BatchSize, 3, options.ImageSize, options.ImageSize }, generator).To(device))
+                .ToArray();
+            var labels = Tensors.RandInt(0, options.NumClasses, new long[] { options.BatchSize }, generator).To(device);
+
+            TeacherBatchingResult? batching = null;
+            string reason;
+            if (teacher is null)
+                reason = $"{options.Method} uses no teacher";
+            else if (views.Length < 2)
+                reason = $"separate: {options.Method} uses one view, so there is nothing to batch";
+            else if (BenchMethods.NeedsTeacherFeatures(options.Method))
+                reason = $"separate: {options.Method} reads the teacher's features, which are only split per view for separate calls";
+            else
+            {
+                log?.Invoke($"teacher: comparing one batched call of {views.Length}x{options.BatchSize} images with {views.Length} separate calls");
+                batching = TeacherBatchingCheck.Run(teacher, views, options.TeacherComparisonRepetitions);
+                reason = batching.Identical
+                    ? "batched: one call over both views gives logits bitwise identical to separate calls"
+                    : $"separate: the batched call's logits differ from separate calls (max |diff| {batching.MaxAbsDiff:G3}) on this build";
+            }
+            var mode = batching?.Identical == true ? TeacherForwardMode.Batched : TeacherForwardMode.Separate;
+
+            var solver = new SolverConfig();
+            using var optimizer = new Sgd(distiller.TrainableParameters(),
+                new SgdOptions { LearningRate = solver.Lr, Momentum = solver.Momentum, WeightDecay = solver.WeightDecay });
+            log?.Invoke($"training: {options.WarmupSteps} warm-up and {options.Steps} timed steps of {options.Method}, " +
+                        $"{options.Teacher} -> {options.Student}, batch {options.BatchSize}, teacher {mode.ToString().ToLowerInvariant()}");
+            var training = TrainingStepBenchmark.Run(distiller, replay, optimizer, views, labels, mode, options.WarmupSteps, options.Steps);
+            return (training, batching, reason);
+        }
+    }
+
+    /// <summary>
+    /// A zoo model for square inputs of the bench's size: the reference (fixed-pooling) definition at
+    /// its native resolution, the global-pooling variant at any other (CIFAR family only).
+    /// </summary>
+    private static ZooModel CreateModel(string name, BenchOptions options)
+    {
+        var family = ModelZoo.Describe(name).Family;
+        var native = family == ModelFamily.ImageNet ? 224 : 32;
+        var variant = options.ImageSize == native ? ModelVariant.Standard : ModelVariant.TinyImageNet;
+        return ModelZoo.Create(name, new ModelOptions(options.NumClasses, 3, variant));
+    }
+}
