@@ -42,7 +42,7 @@ public static class BenchCommand
         var command = new Command("bench", "Measure training-step and data-pipeline throughput, memory and tensor hygiene of a teacher/student pair");
         foreach (var option in new Option[] { teacher, student, method, batchSize, imageSize, classes, steps, warmup, threads, workers, samples, teacherReps, device, seed, json })
             command.Options.Add(option);
-        command.SetAction(parse => CliErrors.Run(() =>
+        command.SetAction(parse => CliErrors.Run(parse, () =>
         {
             var options = new BenchOptions
             {
