@@ -19,6 +19,7 @@ public static class CliApp
         root.Subcommands.Add(TrainCommand.CreateTrain());
         root.Subcommands.Add(TrainCommand.CreateDistill());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(StudyCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());

@@ -13,6 +13,9 @@ public class ShippedConfigsTests
     public void EveryShippedConfigLoads(string relativePath)
     {
         var config = RunConfig.Load(new[] { Path.Combine(RepoPaths.Root, relativePath) }, Array.Empty<string>());
+        // configs/<dataset>/<method>/<pair>.yaml describe one run each; files directly under a dataset folder
+        // (e.g. the study's shared settings) hold settings common to several runs.
+        if (relativePath.Split('/').Length < 4) return;
         Assert.False(string.IsNullOrEmpty(config.Models.Student));
         Assert.False(string.IsNullOrEmpty(config.Experiment.Name));
     }

@@ -1,0 +1,25 @@
+using SharpDistill.Config;
+
+namespace SharpDistill.Study;
+
+/// <summary>
+/// What a distillation study runs: a teacher (trained once and reused while its config is
+/// unchanged), the student alone (the baseline), and the same student distilled with each method,
+/// every run on the same base config (dataset, budget, seed).
+/// </summary>
+public sealed record StudyPlan
+{
+    /// <summary>YAML override files applied to every run (e.g. configs/fashion_mnist/study.yaml).</summary>
+    public IReadOnlyList<string> ConfigFiles { get; init; } = Array.Empty<string>();
+    /// <summary>--set overrides applied to every run, after the files.</summary>
+    public IReadOnlyList<string> Overrides { get; init; } = Array.Empty<string>();
+    public string Teacher { get; init; } = "resnet20";
+    public string Student { get; init; } = "resnet8";
+    /// <summary>The teacher's own epochs and LR decay (it may train longer than the students).</summary>
+    public int TeacherEpochs { get; init; } = 4;
+    public IReadOnlyList<int> TeacherDecayStages { get; init; } = new[] { 3 };
+    public IReadOnlyList<DistillMethod> Methods { get; init; } =
+        new[] { DistillMethod.Kd, DistillMethod.Dkd, DistillMethod.Dist, DistillMethod.Crld, DistillMethod.Dcd, DistillMethod.Cmkd };
+    /// <summary>Folder of the study: one run directory per run, and report/.</summary>
+    public string OutputDirectory { get; init; } = "runs/study";
+}

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using System.Globalization;
+using SharpDistill.Config;
+using SharpDistill.Models;
+using SharpDistill.Reports;
+using SharpDistill.Training;
+using SharpDistill.Training.Checkpoints;
+
+namespace SharpDistill.Study;
+
+/// <summary>One finished run of a study and how long it took (zero when reused).</summary>
+public sealed record StudyOutcome(string Name, StudyRunRole Role, string RunDirectory, TrainingResult? Result, bool Reused, TimeSpan Elapsed,
+    string Model, long Parameters);
+
+/// <summary>
+/// Runs a <see cref="StudyPlan"/>: each run gets a directory named after its role and the hash of
+/// its resolved config, so a run whose config did not change and that finished is reused (the
+/// teacher especially), and an interrupted study resumes where it stopped. Ends with the report.
+/// </summary>
+public sealed class StudyRunner
+{
+    private readonly StudyPlan plan;
+    private readonly Action<string> print;
+
+    public StudyRunner(StudyPlan plan, Action<string>? print = null)
+    {
+        this.plan = plan;
+        this.print = print ?? Console.WriteLine;
+    }
+
+    public StudyResult Run(StopSignal? stop = null)
+    {
+        var clock = Stopwatch.StartNew();
+        Directory.CreateDirectory(plan.OutputDirectory);
+        var outcomes = new List<StudyOutcome>();
+        var teacherConfig = Config("teacher", DistillMethod.Ce, plan.Teacher, new[]
+        {
+            $"solver.epochs={plan.TeacherEpochs}", $"solver.lr_decay_stages=[{string.Join(",", plan.TeacherDecayStages)}]",
+        });
+        var teacher = Train("Teacher", StudyRunRole.Teacher, teacherConfig, plan.Teacher, stop);
+        outcomes.Add(teacher);
+        if (teacher.Result?.Stopped == true) return Finish(outcomes, clock, stopped: true);
+        var teacherCheckpoint = Path.Combine(teacher.RunDirectory, "checkpoints", "best.safetensors");
+
+        var baseline = Train("Baseline", StudyRunRole.Baseline, Config("baseline", DistillMethod.Ce, plan.Student, Array.Empty<string>()), plan.Student, stop);
+        outcomes.Add(baseline);
+        foreach (var method in plan.Methods)
+        {
+            if (baseline.Result?.Stopped == true || outcomes[^1].Result?.Stopped == true) break;
+            var key = ConfigNames.ToKey(method.ToString());
+            var config = Config(key, method, plan.Student, new[]
+            {
+                $"models.teacher={plan.Teacher}", $"models.teacher_checkpoint={teacherCheckpoint}",
+            });
+            outcomes.Add(Train(DisplayName(method), StudyRunRole.Method, config, plan.Student, stop));
+        }
+        return Finish(outcomes, clock, stopped: outcomes.Any(o => o.Result?.Stopped == true));
+    }
+
+    public static string DisplayName(DistillMethod method) => method switch
+    {
+        DistillMethod.Ce => "CE",
+        _ => method.ToString().ToUpperInvariant(),
+    };
+
+    private RunConfig Config(string role, DistillMethod method, string model, IEnumerable<string> specific)
+    {
+        var settings = new List<string> { $"distiller.method={ConfigNames.ToKey(method.ToString())}", $"models.student={model}" };
+        settings.AddRange(specific);
+        settings.AddRange(plan.Overrides);
+        var config = RunConfig.Load(plan.ConfigFiles, settings);
+        // The directory name carries the config hash: same settings, same directory, so a finished run is reused.
+        config.Experiment.OutputDir = plan.OutputDirectory;
+        config.Experiment.Name = "";
+        config.Experiment.Name = $"{role}-{ConfigWriter.Hash(config)[..10]}";
+        return config;
+    }
+
+    private StudyOutcome Train(string name, StudyRunRole role, RunConfig config, string model, StopSignal? stop)
+    {
+        var directory = RunFactory.RunDirectory(config);
+        var latest = Path.Combine(directory, "checkpoints", "latest.safetensors");
+        var parameters = ParameterCount(model, config);
+        if (File.Exists(latest))
+        {
+            var state = CheckpointFile.ReadState(latest);
+            if (state.Epoch >= config.Solver.Epochs && state.StepsIntoEpoch == 0)
+            {
+                print($"{name}: reusing the finished run {directory} (same config; best test top-1 {state.BestTop1:0.00})");
+                return new StudyOutcome(name, role, directory, null, true, TimeSpan.Zero, model, parameters);
+            }
+        }
+        var clock = Stopwatch.StartNew();
+        print($"{name}: training {model}{(config.Distiller.Method == DistillMethod.Ce ? "" : $" from {config.Models.Teacher}")} " +
+              $"with {ConfigNames.ToKey(config.Distiller.Method.ToString())} for {config.Solver.Epochs} epochs -> {directory}");
+        using var setup = RunFactory.Create(config);
+        using var trainer = new Trainer(setup, line => print("  " + line));
+        var result = trainer.Run(resume: File.Exists(latest), stop);
+        return new StudyOutcome(name, role, directory, result, false, clock.Elapsed, model, parameters);
+    }
+
+    private static long ParameterCount(string model, RunConfig config)
+    {
+        var channels = config.Dataset.Name == DatasetName.FashionMnist ? 1 : 3;
+        var classes = config.Dataset.Name switch
+        {
+            DatasetName.FashionMnist or DatasetName.Cifar10 => 10,
+            DatasetName.Cifar100 => 100,
+            DatasetName.TinyImagenet => 200,
+            _ => 1000,
+        };
+        using var network = ModelZoo.Create(model, new ModelOptions(classes, channels, RunFactory.VariantFor(config.Dataset.Name)));
+        return network.ParameterCount();
+    }
+
+    private StudyResult Finish(List<StudyOutcome> outcomes, Stopwatch clock, bool stopped)
+    {
+        var teacher = outcomes.FirstOrDefault(o => o.Role == StudyRunRole.Teacher);
+        var runs = outcomes.Select(o => StudyRun.FromRunDirectory(o.Name, o.Role, o.RunDirectory) with
+        {
+            Model = o.Model, Parameters = o.Parameters,
+            TeacherModel = o.Role == StudyRunRole.Method ? plan.Teacher : "",
+            TeacherParameters = o.Role == StudyRunRole.Method ? teacher?.Parameters : null,
+        }).ToList();
+        var datasetName = RunConfig.Load(plan.ConfigFiles, plan.Overrides).Dataset.Name;
+        var input = new StudyReportInput
+        {
+            Title = $"Logit distillation on {PrettyDataset(datasetName)}: {plan.Teacher} -> {plan.Student}",
+            Dataset = PrettyDataset(datasetName),
+            Runs = runs,
+            BaselineName = "Baseline",
+            Environment = StudyEnvironment.Capture("cpu"),
+            Notes = new[]
+            {
+                "Every student run uses the same data, epochs, LR schedule and seed; only the method differs.",
+                "Times are the wall-clock time of each run's epochs on this machine (a reused run shows its original time).",
+                "CMKD is a reconstruction (the paper's body is not available); see README.",
+            },
+        };
+        var reportDirectory = Path.Combine(plan.OutputDirectory, "report");
+        StudyReport.Write(reportDirectory, input);
+        return new StudyResult(outcomes, runs, Path.Combine(reportDirectory, "report.html"), clock.Elapsed, stopped);
+    }
+
+    private static string PrettyDataset(DatasetName name) => name switch
+    {
+        DatasetName.FashionMnist => "Fashion-MNIST",
+        DatasetName.Cifar10 => "CIFAR-10",
+        DatasetName.Cifar100 => "CIFAR-100",
+        DatasetName.TinyImagenet => "Tiny-ImageNet",
+        _ => "ImageNet",
+    };
+}
+
+/// <summary>The runs of a study, the report written for them and the total time.</summary>
+public sealed record StudyResult(IReadOnlyList<StudyOutcome> Outcomes, IReadOnlyList<StudyRun> Runs, string ReportPath, TimeSpan Elapsed, bool Stopped);
