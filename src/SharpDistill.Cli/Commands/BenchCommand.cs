@@ -62,11 +62,11 @@ public static class BenchCommand
                 Seed = parse.GetValue(seed),
             };
             var report = Benchmark.Run(options, message => Console.Error.WriteLine($"bench: {message}"));
-            BenchReportText.Write(Console.Out, report);
+            BenchReportText.Write(parse.InvocationConfiguration.Output, report);
             if (parse.GetValue(json) is { } file)
             {
                 BenchReportJson.Write(file.FullName, report);
-                Console.WriteLine($"figures written to {file.FullName}");
+                parse.InvocationConfiguration.Output.WriteLine($"figures written to {file.FullName}");
             }
             if (!report.LiveTensors.BackToBaseline)
             {

@@ -14,8 +14,8 @@ public static class ConfigCommand
         command.SetAction(result => CliErrors.Run(result, () =>
         {
             var config = options.Resolve(result);
-            Console.Write(ConfigWriter.ToYaml(config));
-            Console.WriteLine($"# hash {ConfigWriter.Hash(config)}");
+            result.InvocationConfiguration.Output.Write(ConfigWriter.ToYaml(config));
+            result.InvocationConfiguration.Output.WriteLine($"# hash {ConfigWriter.Hash(config)}");
             return CliErrors.Ok;
         }));
         return command;

@@ -28,18 +28,18 @@ public static class DemoCommand
         var command = new Command("demo", "Train a small CNN on synthetic quadrant images and report per-epoch loss and accuracy");
         command.Options.Add(epochsOption);
         command.Options.Add(seedOption);
-        command.SetAction(parseResult => CliErrors.Run(() =>
+        command.SetAction(parseResult => CliErrors.Run(parseResult, () =>
         {
             var options = new SyntheticTrainingOptions { Epochs = parseResult.GetValue(epochsOption), Seed = parseResult.GetValue(seedOption) };
             TorchRuntime.EnsureLoaded();
             var inv = CultureInfo.InvariantCulture;
-            Console.WriteLine($"SharpDistill demo on libtorch {TorchRuntime.LibTorchVersion} ({TorchRuntime.Threads} threads): " +
+            parseResult.InvocationConfiguration.Output.WriteLine($"SharpDistill demo on libtorch {TorchRuntime.LibTorchVersion} ({TorchRuntime.Threads} threads): " +
                               $"{options.TrainSamples} training and {options.TestSamples} held-out {options.ImageSize}x{options.ImageSize} images, " +
                               $"{options.Epochs} epochs, seed {options.Seed}");
-            var result = SyntheticTraining.Run(options, e => Console.WriteLine(string.Format(inv,
+            var result = SyntheticTraining.Run(options, e => parseResult.InvocationConfiguration.Output.WriteLine(string.Format(inv,
                 "epoch {0,3}  lr {1:F4}  train loss {2:F4}  train acc {3,6:F2}%  test loss {4:F4}  test acc {5,6:F2}%  ({6:F2} s)",
                 e.Epoch, e.LearningRate, e.TrainLoss, 100 * e.TrainAccuracy, e.TestLoss, 100 * e.TestAccuracy, e.Elapsed.TotalSeconds)));
-            Console.WriteLine(string.Format(inv, "final test accuracy {0:F2}% ({1} parameters, {2:F1} s)",
+            parseResult.InvocationConfiguration.Output.WriteLine(string.Format(inv, "final test accuracy {0:F2}% ({1} parameters, {2:F1} s)",
                 100 * result.FinalTestAccuracy, result.ParameterCount, result.Elapsed.TotalSeconds));
             return 0;
         }));

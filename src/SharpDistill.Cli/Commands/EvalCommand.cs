@@ -62,8 +62,8 @@ public static class EvalCommand
                     Workers = config.Dataset.NumWorkers > 0 ? config.Dataset.NumWorkers : Environment.ProcessorCount,
                 });
                 var evaluation = Evaluator.Evaluate(network, loader, device);
-                Console.WriteLine(source);
-                Console.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0} on {1} ({2} images): top-1 {3:0.00}  top-5 {4:0.00}  loss {5:0.0000}",
+                result.InvocationConfiguration.Output.WriteLine(source);
+                result.InvocationConfiguration.Output.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0} on {1} ({2} images): top-1 {3:0.00}  top-5 {4:0.00}  loss {5:0.0000}",
                     modelName, test.Name, evaluation.Samples, evaluation.Top1, evaluation.Top5, evaluation.Loss));
                 return CliErrors.Ok;
             }

@@ -20,7 +20,7 @@ public static class TrainCommand
         command.SetAction(result => CliErrors.Run(result, () =>
         {
             var config = options.Resolve(result, new[] { "distiller.method=ce" });
-            return Execute(config, result.GetValue(resume));
+            return Execute(config, result.GetValue(resume), result.InvocationConfiguration.Output);
         }));
         return command;
     }
@@ -51,7 +51,7 @@ public static class TrainCommand
             var config = options.Resolve(result, first);
             if (config.Distiller.Method == DistillMethod.Ce)
                 throw new ConfigException("distiller.method is ce: `distill` needs a distillation method (--method crld|kd|dkd|dist|dcd|cmkd)");
-            return Execute(config, result.GetValue(resume));
+            return Execute(config, result.GetValue(resume), result.InvocationConfiguration.Output);
         }));
         return command;
     }
@@ -61,21 +61,21 @@ public static class TrainCommand
         Description = "Continue the run in the run directory from its latest checkpoint (same config; solver.epochs may grow)",
     };
 
-    private static int Execute(RunConfig config, bool resume)
+    private static int Execute(RunConfig config, bool resume, TextWriter output)
     {
         TorchRuntime.EnsureLoaded();
         using var stop = new StopSignal();
         using var setup = RunFactory.Create(config);
-        using var trainer = new Trainer(setup);
+        using var trainer = new Trainer(setup, output.WriteLine);
         var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Format(inv, "{0}: {1} student {2}{3} on {4} ({5} train / {6} test images, {7} views), {8} epochs, libtorch {9}, {10} threads, {11}",
+        output.WriteLine(string.Format(inv, "{0}: {1} student {2}{3} on {4} ({5} train / {6} test images, {7} views), {8} epochs, libtorch {9}, {10} threads, {11}",
             setup.RunDirectory, setup.Distiller.Method, config.Models.Student,
             setup.Distiller.Teacher != null ? $" from teacher {config.Models.Teacher}" : "",
             RunFactory.CatalogName(config.Dataset.Name), setup.TrainLoader.Dataset.Count, setup.TestLoader.Dataset.Count, setup.Distiller.ViewCount,
             config.Solver.Epochs, TorchRuntime.LibTorchVersion, TorchRuntime.Threads, setup.Device));
-        if (setup.TeacherSource.Length > 0) Console.WriteLine($"teacher: {setup.TeacherSource}");
+        if (setup.TeacherSource.Length > 0) output.WriteLine($"teacher: {setup.TeacherSource}");
         var result = trainer.Run(resume, stop);
-        Console.WriteLine(string.Format(inv, "{0}: best test top-1 {1:0.00} (epoch {2}), last {3:0.00}; {4} epochs in {5:0.0} s; checkpoints in {6}",
+        output.WriteLine(string.Format(inv, "{0}: best test top-1 {1:0.00} (epoch {2}), last {3:0.00}; {4} epochs in {5:0.0} s; checkpoints in {6}",
             result.Stopped ? "stopped" : "done", result.BestTop1, result.BestEpoch, result.LastTop1, result.EpochsCompleted,
             result.Elapsed.TotalSeconds, Path.Combine(result.RunDirectory, "checkpoints")));
         return result.Stopped ? CliErrors.Interrupted : CliErrors.Ok;
