@@ -104,5 +104,26 @@ def main():
               "distiller:\n  method: dist\n  dist:\n    tau: 1.0\n" + solver)
 
 
+    # Fashion-MNIST, for CPU runs (the budget of configs/fashion_mnist/study.yaml, one run per file):
+    #   sharpdistill train -c configs/fashion_mnist/ce/res20.yaml          (the teacher, 4 epochs)
+    #   sharpdistill distill -c configs/fashion_mnist/crld/res20_res8.yaml (a student from it, 3 epochs)
+    fm_common = ("dataset:\n  name: fashion_mnist\n  train_limit: 10000\n  test_batch_size: 256\n")
+    fm_teacher = "runs/fashion_mnist_ce_res20/checkpoints/best.safetensors"
+    write("fashion_mnist", "ce", "res20",
+          "# Fashion-MNIST teacher: resnet20 alone, 4 epochs on the first 10,000 images (LR /10 for the last)\n"
+          "experiment:\n  name: fashion_mnist_ce_res20\n" + fm_common +
+          "models:\n  student: resnet20\ndistiller:\n  method: ce\nsolver:\n  epochs: 4\n  lr_decay_stages: [3]\n")
+    write("fashion_mnist", "ce", "res8",
+          "# Fashion-MNIST student baseline: resnet8 alone, 3 epochs on the first 10,000 images\n"
+          "experiment:\n  name: fashion_mnist_ce_res8\n" + fm_common +
+          "models:\n  student: resnet8\ndistiller:\n  method: ce\nsolver:\n  epochs: 3\n  lr_decay_stages: [2]\n")
+    for method, extra in [("kd", ""), ("dkd", "  dkd:\n    warmup: 1\n"), ("dist", ""), ("crld", ""), ("dcd", ""), ("cmkd", "")]:
+        write("fashion_mnist", method, "res20_res8",
+              f"# Fashion-MNIST {method}: resnet20 -> resnet8, 3 epochs on the first 10,000 images (train the teacher first: ce/res20.yaml)\n"
+              f"experiment:\n  name: fashion_mnist_{method}_res20_res8\n" + fm_common +
+              f"models:\n  teacher: resnet20\n  teacher_checkpoint: {fm_teacher}\n  student: resnet8\n"
+              f"distiller:\n  method: {method}\n{extra}solver:\n  epochs: 3\n  lr_decay_stages: [2]\n")
+
+
 if __name__ == "__main__":
     main()

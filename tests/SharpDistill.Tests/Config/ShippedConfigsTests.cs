@@ -18,6 +18,12 @@ public class ShippedConfigsTests
         if (relativePath.Split('/').Length < 4) return;
         Assert.False(string.IsNullOrEmpty(config.Models.Student));
         Assert.False(string.IsNullOrEmpty(config.Experiment.Name));
+        Assert.True(SharpDistill.Models.ModelZoo.Contains(config.Models.Student), $"unknown student '{config.Models.Student}'");
+        if (config.Distiller.Method != DistillMethod.Ce)
+        {
+            Assert.True(SharpDistill.Models.ModelZoo.Contains(config.Models.Teacher), $"unknown teacher '{config.Models.Teacher}'");
+            Assert.False(string.IsNullOrEmpty(config.Models.TeacherCheckpoint));
+        }
     }
 
     [Fact]
