@@ -25,11 +25,7 @@ public sealed class CrldDistiller : Distiller
 
     public override DistillerStep TrainStep(IReadOnlyList<Tensor> views, Tensor labels, TrainingProgress progress)
     {
-        CheckViews(views, 2, Method);
-        var studentWeak = Student.ForwardLogits(views[0]);
-        var studentStrong = Student.ForwardLogits(views[1]);
-        var teacherWeak = TeacherLogits(views[0]);
-        var teacherStrong = TeacherLogits(views[1]);
+        var (studentWeak, studentStrong, teacherWeak, teacherStrong) = TwoViewLogits(views);
         using var terms = CrldLoss.Compute(studentWeak, studentStrong, teacherWeak, teacherStrong, labels, settings);
         return new DistillerStep(studentWeak, new[]
         {

@@ -44,11 +44,7 @@ public sealed class CrossViewDistiller : Distiller
 
     public override DistillerStep TrainStep(IReadOnlyList<Tensor> views, Tensor labels, TrainingProgress progress)
     {
-        CheckViews(views, 2, Method);
-        var studentWeak = Student.ForwardLogits(views[0]);
-        var studentStrong = Student.ForwardLogits(views[1]);
-        var teacherWeak = TeacherLogits(views[0]);
-        var teacherStrong = TeacherLogits(views[1]);
+        var (studentWeak, studentStrong, teacherWeak, teacherStrong) = TwoViewLogits(views);
         var dtype = studentWeak.DType;
         var keepWeak = CrldLoss.ConfidenceMask(teacherWeak, config.TauW, dtype);
         var keepStrong = CrldLoss.ConfidenceMask(teacherStrong, config.TauS, dtype);

@@ -92,6 +92,19 @@ public abstract class Distiller : IDisposable
         return teacher.Forward(input);
     }
 
+    /// <summary>
+    /// The logits of CRLD-style two-view training, in the official order: two separate student
+    /// forwards (weak first, then strong, so batch-norm statistics update twice per step), then the
+    /// teacher on each view in two separate calls (eval mode, inference mode).
+    /// </summary>
+    protected (Tensor StudentWeak, Tensor StudentStrong, Tensor TeacherWeak, Tensor TeacherStrong) TwoViewLogits(IReadOnlyList<Tensor> views)
+    {
+        CheckViews(views, 2, Method);
+        var studentWeak = Student.ForwardLogits(views[0]);
+        var studentStrong = Student.ForwardLogits(views[1]);
+        return (studentWeak, studentStrong, TeacherLogits(views[0]), TeacherLogits(views[1]));
+    }
+
     protected ZooModel RequireTeacher() =>
         Teacher ?? throw new InvalidOperationException($"the {Method} method needs a teacher model (set models.teacher and models.teacher_checkpoint)");
 

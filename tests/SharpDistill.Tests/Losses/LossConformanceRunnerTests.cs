@@ -123,15 +123,15 @@ public sealed class LossConformanceRunnerTests : IDisposable
     public void TheVectorsFolderCanComeFromTheEnvironment()
     {
         File.Copy(LossVectorsPath(), Path.Combine(directory, "losses.json"));
-        var previous = Environment.GetEnvironmentVariable(VectorsVariable);
+        var previous = Environment.GetEnvironmentVariable(ReferenceVectors.EnvironmentVariable);
         try
         {
-            Environment.SetEnvironmentVariable(VectorsVariable, directory);
+            Environment.SetEnvironmentVariable(ReferenceVectors.EnvironmentVariable, directory);
             Assert.Equal(Path.Combine(directory, "losses.json"), LossVectorsPath());
         }
         finally
         {
-            Environment.SetEnvironmentVariable(VectorsVariable, previous);
+            Environment.SetEnvironmentVariable(ReferenceVectors.EnvironmentVariable, previous);
         }
     }
 }

@@ -5,31 +5,8 @@ namespace SharpDistill.Tests.Losses;
 /// <summary>Shared helpers of the loss tests: reference files, leak counts, tensors, finite differences.</summary>
 internal static class LossTestSupport
 {
-    /// <summary>Environment variable naming the vectors folder (or losses.json itself).</summary>
-    public const string VectorsVariable = "SHARPDISTILL_VECTORS";
-
-    /// <summary>
-    /// shared/vectors/losses.json: from SHARPDISTILL_VECTORS when set, else the first directory
-    /// above the test binaries that contains shared/vectors/losses.json or has a sibling 'shared'.
-    /// </summary>
-    public static string LossVectorsPath()
-    {
-        var fromEnvironment = Environment.GetEnvironmentVariable(VectorsVariable);
-        if (!string.IsNullOrEmpty(fromEnvironment))
-            return Directory.Exists(fromEnvironment) ? Path.Combine(fromEnvironment, "losses.json") : fromEnvironment;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            var inside = Path.Combine(dir.FullName, "shared", "vectors", "losses.json");
-            if (File.Exists(inside)) return inside;
-            if (dir.Parent != null && Directory.Exists(Path.Combine(dir.Parent.FullName, "shared")))
-            {
-                var besides = Path.Combine(dir.Parent.FullName, "shared", "vectors", "losses.json");
-                if (File.Exists(besides)) return besides;
-            }
-        }
-        throw new FileNotFoundException(
-            $"shared/vectors/losses.json not found above {AppContext.BaseDirectory}; set {VectorsVariable} to the vectors folder");
-    }
+    /// <summary>shared/vectors/losses.json, found by <see cref="ReferenceVectors"/> (SHARPDISTILL_VECTORS or the folders above).</summary>
+    public static string LossVectorsPath() => ReferenceVectors.Find("losses.json");
 
     /// <summary>Live native tensors once earlier tests' garbage has been finalised.</summary>
     public static long SettledLiveCount()

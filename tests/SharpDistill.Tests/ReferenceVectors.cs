@@ -1,4 +1,4 @@
-namespace SharpDistill.Tests.Transforms;
+namespace SharpDistill.Tests;
 
 /// <summary>
 /// Finds the shared reference vectors (shared/vectors/*.json). The SHARPDISTILL_VECTORS
