@@ -1,3 +1,4 @@
+using SharpDistill.IO;
 using System.Text.Json;
 
 namespace SharpDistill.Cli.Conformance;
@@ -23,16 +24,7 @@ public static class VectorFiles
     /// <exception cref="InvalidDataException">The file is not JSON, or not either kind of vector file (the message says what was expected).</exception>
     public static VectorFileKind Detect(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"reference vectors not found: {path}", path);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(File.ReadAllBytes(path));
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not valid JSON ({e.Message})", e);
-        }
+        var document = JsonFile.Parse(path, "reference vectors");
         using (document)
         {
             var root = document.RootElement;

@@ -1,3 +1,4 @@
+using SharpDistill.IO;
 using System.Text.Json;
 
 namespace SharpDistill.Data.Transforms;
@@ -39,16 +40,7 @@ public static class AugmentConformance
     public static AugmentConformanceReport Run(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"augmentation reference vectors not found: {path}", path);
-        JsonDocument doc;
-        try
-        {
-            doc = JsonDocument.Parse(File.ReadAllBytes(path));
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"augmentation reference vectors {path} are not valid JSON: {e.Message}", e);
-        }
+        var doc = JsonFile.Parse(path, "augmentation reference vectors");
         using (doc)
         {
             var root = doc.RootElement;

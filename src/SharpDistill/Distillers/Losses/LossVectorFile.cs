@@ -1,3 +1,4 @@
+using SharpDistill.IO;
 using System.Text.Json;
 using SharpDistill.Torch;
 
@@ -22,16 +23,7 @@ internal sealed class LossVectorFile
 
     public static LossVectorFile Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"loss reference vectors not found: {path}", path);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(File.ReadAllBytes(path));
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not valid JSON ({e.Message})", e);
-        }
+        var document = JsonFile.Parse(path, "loss reference vectors");
         using (document)
         {
             var root = document.RootElement;
