@@ -81,8 +81,8 @@ public sealed class Trainer : IDisposable
         using var tensorboard = config.Log.Tensorboard ? new TensorBoardWriter(Path.Combine(run.RunDirectory, "tensorboard")) : null;
         var progressBar = new EpochProgress(config.Log.Progress);
         var stopped = false;
-        var epoch = startEpoch;
-        for (; epoch <= config.Solver.Epochs && !stopped; epoch++)
+        var completed = startEpoch - 1;
+        for (var epoch = startEpoch; epoch <= config.Solver.Epochs && !stopped; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
             Optimizer.SetLearningRate(schedule, epoch);
@@ -148,8 +148,15 @@ public sealed class Trainer : IDisposable
             if (improved) Save(BestPath, "best", epoch, best, bestEpoch, last, configYaml, withOptimizer: false);
             if (config.Log.SaveEvery > 0 && epoch % config.Log.SaveEvery == 0)
                 Save(Path.Combine(checkpointDirectory, $"epoch_{epoch}.safetensors"), $"epoch_{epoch}", epoch, best, bestEpoch, last, configYaml, withOptimizer: false);
+            completed = epoch;
+            // A stop requested during the epoch's last step: the epoch is complete and "latest" written.
+            if (stop?.IsRequested == true && epoch < config.Solver.Epochs)
+            {
+                stopped = true;
+                worklog.Note($"stopped on request after epoch {epoch}; resume with --resume");
+                print($"stopped after epoch {epoch}; latest checkpoint written to {LatestPath}");
+            }
         }
-        var completed = stopped ? epoch - 1 : Math.Max(startEpoch - 1, epoch - 1);
         if (!stopped) worklog.Finish(best, last);
         return new TrainingResult
         {

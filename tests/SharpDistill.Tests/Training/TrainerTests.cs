@@ -75,6 +75,21 @@ public class TrainerTests
     }
 
     [Fact]
+    public void AStopDuringAnEpochsLastStepEndsAtThatEpoch()
+    {
+        if (!TrainingFixture.FashionMnistInstalled) return;
+        using var fixture = new TrainingFixture();
+        using var stop = new StopSignal(hookConsole: false);
+        var result = fixture.Train(fixture.Config("boundary", epochs: 3, trainImages: 256, testImages: 64), stop: stop,
+            configure: t => t.AfterStep = (epoch, step) => { if (epoch == 1 && step == 4) stop.Request(); });
+        Assert.True(result.Stopped);
+        Assert.Equal(1, result.EpochsCompleted);
+        var state = CheckpointFile.ReadState(result.LatestCheckpoint);
+        Assert.Equal((1, 0), (state.Epoch, state.StepsIntoEpoch));
+        Assert.Single(result.History);
+    }
+
+    [Fact]
     public void ANewRunRefusesToOverwriteAndResumeRefusesAnotherConfig()
     {
         if (!TrainingFixture.FashionMnistInstalled) return;
