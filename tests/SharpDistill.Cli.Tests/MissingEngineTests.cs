@@ -1,0 +1,39 @@
+using System.Diagnostics;
+
+namespace SharpDistill.Cli.Tests;
+
+/// <summary>Without the native shim (or libtorch) the CLI says what is missing and how to fix it, with exit code 2.</summary>
+public class MissingEngineTests
+{
+    [Fact]
+    public void ACopyWithoutTheNativeShimExplainsHowToInstallIt()
+    {
+        // A copy of the CLI's binaries outside the source tree, so the loader cannot find native/build either.
+        var copy = Directory.CreateTempSubdirectory("sdnolib").FullName;
+        try
+        {
+            foreach (var file in Directory.GetFiles(AppContext.BaseDirectory))
+                if (Path.GetFileName(file) != "libsharpdistill_native.so")
+                    File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+            var start = new ProcessStartInfo("dotnet", new[] { Path.Combine(copy, "SharpDistill.Cli.dll"), "models" })
+            {
+                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            };
+            start.Environment.Remove("SHARPDISTILL_NATIVE");
+            using var process = Process.Start(start)!;
+            var error = process.StandardError.ReadToEnd();
+            process.StandardOutput.ReadToEnd();
+            Assert.True(process.WaitForExit(60_000), "the CLI did not exit");
+            Assert.Equal(2, process.ExitCode);
+            Assert.StartsWith("error: Cannot load the SharpDistill native shim", error);
+            Assert.Contains("libsharpdistill_native.so was not found", error);
+            Assert.Contains("apt-get install libtorch-dev", error);
+            Assert.Contains("SHARPDISTILL_TORCH_DIR", error);
+            Assert.DoesNotContain("   at ", error); // one readable message, no stack trace
+        }
+        finally
+        {
+            Directory.Delete(copy, true);
+        }
+    }
+}
