@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using SharpDistill.Config;
-using SharpDistill.Data;
 using SharpDistill.Models;
 using SharpDistill.Torch;
 using SharpDistill.Training;
@@ -45,22 +44,11 @@ public static class EvalCommand
                     result.GetValue(options.Set) ?? Array.Empty<string>());
                 if (string.IsNullOrEmpty(modelName)) throw new ArgumentException("--model is required for a weights file that is not a SharpDistill checkpoint");
                 var device = RunFactory.ParseDevice(config.Experiment.Device);
-                var catalogName = RunFactory.CatalogName(config.Dataset.Name);
-                var root = string.IsNullOrWhiteSpace(config.Dataset.Root) ? null : config.Dataset.Root;
-                IDataset test = DatasetCatalog.Open(catalogName, train: false, root);
-                if (config.Dataset.TestLimit > 0) test = new SubsetDataset(test, config.Dataset.TestLimit);
+                var test = RunFactory.OpenSplit(config, train: false);
                 using var network = ModelZoo.Create(modelName, new ModelOptions(test.NumClasses, test.Geometry.Channels, RunFactory.VariantFor(config.Dataset.Name)));
                 var source = WeightsLoader.Load(network, path);
                 network.To(device);
-                var normalize = DatasetCatalog.DefaultNormalize(catalogName);
-                ISampleTransform transform = config.Dataset.Name == DatasetName.Imagenet
-                    ? new ImagePipeline(normalize, Data.Transforms.ViewPipelines.ImageNetEval())
-                    : new ImagePipeline(normalize);
-                var loader = new DataLoader(test, transform, new DataLoaderOptions
-                {
-                    BatchSize = config.Dataset.TestBatchSize, Shuffle = false,
-                    Workers = config.Dataset.NumWorkers > 0 ? config.Dataset.NumWorkers : Environment.ProcessorCount,
-                });
+                var loader = RunFactory.TestLoader(config, test);
                 var evaluation = Evaluator.Evaluate(network, loader, device);
                 result.InvocationConfiguration.Output.WriteLine(source);
                 result.InvocationConfiguration.Output.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0} on {1} ({2} images): top-1 {3:0.00}  top-5 {4:0.00}  loss {5:0.0000}",

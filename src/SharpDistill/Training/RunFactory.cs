@@ -21,9 +21,8 @@ public static class RunFactory
         TorchRuntime.ManualSeed((ulong)config.Experiment.Seed);
 
         var catalogName = CatalogName(config.Dataset.Name);
-        var root = string.IsNullOrWhiteSpace(config.Dataset.Root) ? null : config.Dataset.Root;
-        var train = Limit(DatasetCatalog.Open(catalogName, train: true, root), config.Dataset.TrainLimit);
-        var test = Limit(DatasetCatalog.Open(catalogName, train: false, root), config.Dataset.TestLimit);
+        var train = OpenSplit(config, train: true);
+        var test = OpenSplit(config, train: false);
         if (train.NumClasses != test.NumClasses)
             throw new DatasetException($"{train.Name} has {train.NumClasses} classes but {test.Name} has {test.NumClasses}");
 
@@ -53,19 +52,12 @@ public static class RunFactory
             ISampleTransform trainTransform = distiller.ViewCount == 1
                 ? new ImagePipeline(normalize, views.Weak)
                 : new MultiViewTransform(new ImagePipeline(normalize, views.Weak), new ImagePipeline(normalize, views.Strong));
-            ISampleTransform testTransform = config.Dataset.Name == DatasetName.Imagenet
-                ? new ImagePipeline(normalize, ViewPipelines.ImageNetEval())
-                : new ImagePipeline(normalize);
-            var workers = config.Dataset.NumWorkers > 0 ? config.Dataset.NumWorkers : Environment.ProcessorCount;
             var trainLoader = new DataLoader(train, trainTransform, new DataLoaderOptions
             {
                 BatchSize = config.Solver.BatchSize, Shuffle = true, DropLast = config.Solver.DropLast,
-                Seed = (ulong)config.Experiment.Seed, Workers = workers,
+                Seed = (ulong)config.Experiment.Seed, Workers = Workers(config),
             });
-            var testLoader = new DataLoader(test, testTransform, new DataLoaderOptions
-            {
-                BatchSize = config.Dataset.TestBatchSize, Shuffle = false, Seed = (ulong)config.Experiment.Seed, Workers = workers,
-            });
+            var testLoader = TestLoader(config, test);
             return new RunSetup
             {
                 Config = config, Distiller = distiller, TrainLoader = trainLoader, TestLoader = testLoader, Device = device,
@@ -80,6 +72,30 @@ public static class RunFactory
             throw;
         }
     }
+
+    /// <summary>The train or test split of the configured dataset, cut to train_limit / test_limit.</summary>
+    public static IDataset OpenSplit(RunConfig config, bool train)
+    {
+        var root = string.IsNullOrWhiteSpace(config.Dataset.Root) ? null : config.Dataset.Root;
+        var dataset = DatasetCatalog.Open(CatalogName(config.Dataset.Name), train, root);
+        return Limit(dataset, train ? config.Dataset.TrainLimit : config.Dataset.TestLimit);
+    }
+
+    /// <summary>The clean evaluation loader: no augmentation (ImageNet: resize + centre crop), normalised, in order.</summary>
+    public static DataLoader TestLoader(RunConfig config, IDataset test)
+    {
+        var normalize = DatasetCatalog.DefaultNormalize(CatalogName(config.Dataset.Name));
+        ISampleTransform transform = config.Dataset.Name == DatasetName.Imagenet
+            ? new ImagePipeline(normalize, ViewPipelines.ImageNetEval())
+            : new ImagePipeline(normalize);
+        return new DataLoader(test, transform, new DataLoaderOptions
+        {
+            BatchSize = config.Dataset.TestBatchSize, Shuffle = false, Seed = (ulong)config.Experiment.Seed, Workers = Workers(config),
+        });
+    }
+
+    /// <summary>dataset.num_workers, 0 meaning one per core.</summary>
+    private static int Workers(RunConfig config) => config.Dataset.NumWorkers > 0 ? config.Dataset.NumWorkers : Environment.ProcessorCount;
 
     /// <summary>output_dir/name, the name derived from method, teacher and student when empty.</summary>
     public static string RunDirectory(RunConfig config)

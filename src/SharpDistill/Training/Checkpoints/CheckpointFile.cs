@@ -40,10 +40,15 @@ public static class CheckpointFile
             metadata[OptimizerNameKey] = optimizerState.Optimizer;
             foreach (var (key, value) in optimizerState.Numbers)
                 metadata[OptimizerNumberPrefix + key] = value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            SafeTensors.Save(path, tensors, metadata);
+            // Saved inside the using: the optimizer state's tensors must live until they are written.
+            Write(path, tensors, metadata);
             return;
         }
+        Write(path, tensors, metadata);
+    }
+
+    private static void Write(string path, Dictionary<string, Tensor> tensors, Dictionary<string, string> metadata)
+    {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         SafeTensors.Save(path, tensors, metadata);
     }
