@@ -1,4 +1,5 @@
 using SharpDistill.Config;
+using SharpDistill.Distillers;
 using SharpDistill.Models;
 using SharpDistill.Torch;
 using SharpDistill.Torch.Optim;
@@ -29,7 +30,7 @@ public static class Benchmark
         {
             var engine = new EngineInfo(TorchRuntime.LibTorchVersion, TorchRuntime.AbiVersion, TorchRuntime.Threads, options.Device.ToString(), cudaAvailable);
             var settings = new BenchSettings(
-                options.Method == BenchMethods.CrossEntropyOnly ? null : options.Teacher, options.Student, options.Method,
+                MethodRegistry.Find(options.Method).NeedsTeacher ? options.Teacher : null, options.Student, options.Method,
                 options.BatchSize, options.ImageSize, options.NumClasses, options.Steps, options.WarmupSteps,
                 options.ResolvedWorkers, options.PipelineSamples, options.TeacherComparisonRepetitions, options.Seed);
 
@@ -68,11 +69,11 @@ public static class Benchmark
     {
         TorchRuntime.ManualSeed(options.Seed);
         var device = options.Device;
-        var hasTeacher = options.Method != BenchMethods.CrossEntropyOnly;
+        var hasTeacher = MethodRegistry.Find(options.Method).NeedsTeacher;
         using var teacher = hasTeacher ? CreateModel(options.Teacher, options) : null;
         ReplayTeacher? replay = null;
         ZooModel? student = null;
-        Distillers.Distiller distiller;
+        Distiller distiller;
         try
         {
             if (teacher != null)
@@ -85,7 +86,7 @@ public static class Benchmark
             }
             student = CreateModel(options.Student, options);
             student.To(device);
-            distiller = BenchMethods.Create(options.Method, student, replay, options.ImageSize, device);
+            distiller = BenchMethods.Create(options.Method, student, replay);
         }
         catch
         {
@@ -111,7 +112,7 @@ public static class Benchmark
                 reason = $"{options.Method} uses no teacher";
             else if (views.Length < 2)
                 reason = $"separate: {options.Method} uses one view, so there is nothing to batch";
-            else if (BenchMethods.NeedsTeacherFeatures(options.Method))
+            else if (distiller.ReadsTeacherFeatures)
                 reason = $"separate: {options.Method} reads the teacher's features, which are only split per view for separate calls";
             else
             {

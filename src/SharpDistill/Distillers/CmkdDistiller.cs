@@ -1,9 +1,21 @@
-using SharpDistill.Config;
 using SharpDistill.Distillers.Losses;
-using SharpDistill.Models;
 using SharpDistill.Torch;
 
 namespace SharpDistill.Distillers;
+
+public sealed class CmkdMethod : MethodDescriptor<CmkdSettings>
+{
+    public override string Name => "cmkd";
+    public override string Help => "CMKD (a reconstruction): DIST with Pearson and Spearman relations mixed per sample by difficulty";
+
+    protected override Distiller Create(CmkdSettings settings, DistillerParts parts) => new CmkdDistiller(parts, settings);
+
+    protected override CrossViewPairLoss CrossViewPair(CmkdSettings settings) => new((s, t, y, p) =>
+    {
+        using var cmkd = CmkdLoss.Compute(s, t, y, settings);
+        return cmkd.Total.Alias();
+    }, MinimumBatch: 2);
+}
 
 /// <summary>
 /// CMKD (cmkd.md): α·CE + τ²·(β·mean_i ℓ_inter(i) + γ·L_intra) with per-sample Pearson/Spearman
@@ -12,14 +24,9 @@ namespace SharpDistill.Distillers;
 /// </summary>
 public sealed class CmkdDistiller : Distiller
 {
-    private readonly CmkdConfig config;
     private readonly CmkdSettings settings;
 
-    public CmkdDistiller(ZooModel student, ZooModel teacher, CmkdConfig config) : base(student, teacher)
-    {
-        this.config = config;
-        settings = config.ToSettings();
-    }
+    public CmkdDistiller(DistillerParts parts, CmkdSettings settings) : base(parts.Student, parts.Teacher) => this.settings = settings;
 
     public override string Method => "cmkd";
 
@@ -31,7 +38,7 @@ public sealed class CmkdDistiller : Distiller
         using var cmkd = CmkdLoss.Compute(logits, teacher, labels, settings);
         return new DistillerStep(logits, new[]
         {
-            new KeyValuePair<string, Tensor>("loss_ce", CrossEntropyLoss.Compute(logits, labels) * config.CeWeight),
+            new KeyValuePair<string, Tensor>("loss_ce", CrossEntropyLoss.Compute(logits, labels) * settings.CeWeight),
             new KeyValuePair<string, Tensor>("loss_kd", cmkd.Total.Alias()),
         });
     }

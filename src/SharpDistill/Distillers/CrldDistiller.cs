@@ -1,9 +1,41 @@
-using SharpDistill.Config;
 using SharpDistill.Distillers.Losses;
-using SharpDistill.Models;
 using SharpDistill.Torch;
 
 namespace SharpDistill.Distillers;
+
+public sealed class CrldMethod : MethodDescriptor<CrldSettings>
+{
+    public override string Name => "crld";
+    public override string Help => "CRLD: KD within and across a weak and a strong view, gated by the teacher's confidence";
+
+    protected override Distiller Create(CrldSettings settings, DistillerParts parts) => new CrldDistiller(parts, settings);
+
+    public override LossConformanceEvaluator Conformance => (c, dtype) =>
+    {
+        using var scope = new TensorScope();
+        var studentWeak = c.InputTensor("student_weak", dtype).RequiresGrad_();
+        var studentStrong = c.InputTensor("student_strong", dtype).RequiresGrad_();
+        var teacherWeak = c.InputTensor("teacher_weak", dtype);
+        var teacherStrong = c.InputTensor("teacher_strong", dtype);
+        var target = c.InputLabels("target");
+        var settings = new CrldSettings
+        {
+            CeWeight = c.Param("ce_weight"), WvWeight = c.Param("wv_weight"), CvWeight = c.Param("cv_weight"),
+            Temperature = c.Param("temperature"), TauW = c.Param("tau_w"), TauS = c.Param("tau_s"),
+        };
+        var terms = CrldLoss.Compute(studentWeak, studentStrong, teacherWeak, teacherStrong, target, settings);
+        var values = new Dictionary<string, Tensor>
+        {
+            ["loss_ce"] = terms.Ce,
+            ["loss_kd_wv"] = terms.KdWithinView,
+            ["loss_kd_cv"] = terms.KdCrossView,
+            ["loss"] = terms.Total,
+            ["mask_w"] = terms.MaskWeak,
+            ["mask_s"] = terms.MaskStrong,
+        };
+        return ConformanceValues.WithGradients(terms.Total, values, ("grad_student_weak", studentWeak), ("grad_student_strong", studentStrong));
+    };
+}
 
 /// <summary>
 /// CRLD (crld.md §1), to the letter of the official CRLD.py: two separate student forwards (weak
@@ -14,10 +46,9 @@ namespace SharpDistill.Distillers;
 /// </summary>
 public sealed class CrldDistiller : Distiller
 {
-    private readonly CrldLossSettings settings;
+    private readonly CrldSettings settings;
 
-    public CrldDistiller(ZooModel student, ZooModel teacher, CrldConfig config) : base(student, teacher) =>
-        settings = new CrldLossSettings(config.CeWeight, config.WvWeight, config.CvWeight, config.Temperature, config.TauW, config.TauS);
+    public CrldDistiller(DistillerParts parts, CrldSettings settings) : base(parts.Student, parts.Teacher) => this.settings = settings;
 
     public override string Method => "crld";
 

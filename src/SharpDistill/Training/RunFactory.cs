@@ -33,10 +33,10 @@ public static class RunFactory
         var teacherSource = "";
         try
         {
-            if (DistillerRegistry.NeedsTeacher(config.Distiller.Method))
+            if (config.Distiller.Descriptor.NeedsTeacher)
             {
                 if (string.IsNullOrWhiteSpace(config.Models.Teacher))
-                    throw new ConfigException($"method '{ConfigNames.ToKey(config.Distiller.Method.ToString())}' needs a teacher: set models.teacher (a zoo name)");
+                    throw new ConfigException($"method '{config.Distiller.Method}' needs a teacher: set models.teacher (a zoo name)");
                 if (string.IsNullOrWhiteSpace(config.Models.TeacherCheckpoint))
                     throw new ConfigException("models.teacher_checkpoint is empty: a distillation run needs the trained teacher's weights (.safetensors or PyTorch .pth)");
                 teacher = ModelZoo.Create(config.Models.Teacher, options);
@@ -44,7 +44,7 @@ public static class RunFactory
             }
             student.To(device);
             teacher?.To(device);
-            var distiller = DistillerRegistry.Create(config.Distiller, student, teacher);
+            var distiller = config.Distiller.CreateDistiller(student, teacher);
             foreach (var (_, module) in distiller.ExtraModules) module.To(device);
 
             var normalize = DatasetCatalog.DefaultNormalize(catalogName);
@@ -103,8 +103,8 @@ public static class RunFactory
         var name = config.Experiment.Name;
         if (string.IsNullOrWhiteSpace(name))
         {
-            var method = ConfigNames.ToKey(config.Distiller.Method.ToString());
-            var teacher = DistillerRegistry.NeedsTeacher(config.Distiller.Method) ? config.Models.Teacher.Replace('/', '-') + "_" : "";
+            var method = config.Distiller.Method;
+            var teacher = config.Distiller.Descriptor.NeedsTeacher ? config.Models.Teacher.Replace('/', '-') + "_" : "";
             name = $"{ConfigNames.ToKey(config.Dataset.Name.ToString())}_{method}_{teacher}{config.Models.Student.Replace('/', '-')}";
         }
         return Path.Combine(config.Experiment.OutputDir, name);
