@@ -38,13 +38,17 @@ public sealed class ExperimentConfig
     public string Device { get; set; } = "cpu";
 }
 
+/// <summary>Every dataset of <see cref="Data.DatasetCatalog"/> (README, Configuration, says where each one's files go).</summary>
 public enum DatasetName
 {
     FashionMnist,
+    Mnist,
     Cifar10,
     Cifar100,
     TinyImagenet,
     Imagenet,
+    /// <summary>root/train/&lt;class&gt;/… and root/val/&lt;class&gt;/…, read like ImageNet (224-pixel crops).</summary>
+    ImageFolder,
 }
 
 public sealed class DatasetConfig

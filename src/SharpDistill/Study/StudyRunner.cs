@@ -99,17 +99,11 @@ public sealed class StudyRunner
         return new StudyOutcome(name, role, directory, result, false, clock.Elapsed, model, parameters);
     }
 
+    /// <summary>The model's size as the run builds it: classes and channels from the dataset itself.</summary>
     private static long ParameterCount(string model, RunConfig config)
     {
-        var channels = config.Dataset.Name == DatasetName.FashionMnist ? 1 : 3;
-        var classes = config.Dataset.Name switch
-        {
-            DatasetName.FashionMnist or DatasetName.Cifar10 => 10,
-            DatasetName.Cifar100 => 100,
-            DatasetName.TinyImagenet => 200,
-            _ => 1000,
-        };
-        using var network = ModelZoo.Create(model, new ModelOptions(classes, channels, RunFactory.VariantFor(config.Dataset.Name)));
+        var test = RunFactory.OpenSplit(config, train: false);
+        using var network = ModelZoo.Create(model, new ModelOptions(test.NumClasses, test.Geometry.Channels, RunFactory.VariantFor(config.Dataset.Name)));
         return network.ParameterCount();
     }
 
@@ -145,10 +139,12 @@ public sealed class StudyRunner
     private static string PrettyDataset(DatasetName name) => name switch
     {
         DatasetName.FashionMnist => "Fashion-MNIST",
+        DatasetName.Mnist => "MNIST",
         DatasetName.Cifar10 => "CIFAR-10",
         DatasetName.Cifar100 => "CIFAR-100",
         DatasetName.TinyImagenet => "Tiny-ImageNet",
-        _ => "ImageNet",
+        DatasetName.Imagenet => "ImageNet",
+        _ => "an image folder",
     };
 }
 

@@ -85,7 +85,7 @@ public static class RunFactory
     public static DataLoader TestLoader(RunConfig config, IDataset test)
     {
         var normalize = DatasetCatalog.DefaultNormalize(CatalogName(config.Dataset.Name));
-        ISampleTransform transform = config.Dataset.Name == DatasetName.Imagenet
+        ISampleTransform transform = config.Dataset.Name is DatasetName.Imagenet or DatasetName.ImageFolder
             ? new ImagePipeline(normalize, ViewPipelines.ImageNetEval())
             : new ImagePipeline(normalize);
         return new DataLoader(test, transform, new DataLoaderOptions
@@ -113,26 +113,28 @@ public static class RunFactory
     public static string CatalogName(DatasetName name) => name switch
     {
         DatasetName.FashionMnist => "fashion-mnist",
+        DatasetName.Mnist => "mnist",
         DatasetName.Cifar10 => "cifar10",
         DatasetName.Cifar100 => "cifar100",
         DatasetName.TinyImagenet => "tiny-imagenet",
         DatasetName.Imagenet => "imagenet",
+        DatasetName.ImageFolder => "image-folder",
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
     /// <summary>
     /// The reference CIFAR and ImageNet definitions pool a fixed final map; Tiny-ImageNet (64 px) and
-    /// Fashion-MNIST (28 px) need the global-pooling variant.
+    /// (Fashion-)MNIST (28 px) need the global-pooling variant.
     /// </summary>
     public static ModelVariant VariantFor(DatasetName name) =>
-        name is DatasetName.TinyImagenet or DatasetName.FashionMnist ? ModelVariant.TinyImageNet : ModelVariant.Standard;
+        name is DatasetName.TinyImagenet or DatasetName.FashionMnist or DatasetName.Mnist ? ModelVariant.TinyImageNet : ModelVariant.Standard;
 
     public static ViewPair ViewsFor(DatasetName name) => name switch
     {
-        DatasetName.FashionMnist => ViewPipelines.FashionMnist(),
+        DatasetName.FashionMnist or DatasetName.Mnist => ViewPipelines.FashionMnist(),
         DatasetName.Cifar10 or DatasetName.Cifar100 => ViewPipelines.Cifar(),
         DatasetName.TinyImagenet => ViewPipelines.TinyImageNet(),
-        DatasetName.Imagenet => ViewPipelines.ImageNet(),
+        DatasetName.Imagenet or DatasetName.ImageFolder => ViewPipelines.ImageNet(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
