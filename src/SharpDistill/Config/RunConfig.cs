@@ -115,6 +115,8 @@ public sealed class DistillerConfig : IConfigSections
     public Distiller CreateDistiller(ZooModel student, ZooModel? teacher, Func<ZooModel, long>? featureWidth = null)
     {
         var descriptor = Descriptor;
+        if (descriptor.NeedsTeacher && teacher is null)
+            throw new ArgumentException($"the {descriptor.Name} method needs a teacher: set models.teacher and models.teacher_checkpoint");
         var parts = new DistillerParts(student, teacher, featureWidth ?? MethodRegistry.PooledFeatureWidth);
         var methodSettings = SettingsOf(descriptor.Name);
         return CrossView.Enabled && descriptor.NeedsTeacher

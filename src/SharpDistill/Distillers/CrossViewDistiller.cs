@@ -46,8 +46,6 @@ public sealed class CrossViewDistiller : Distiller
             throw new ArgumentException(
                 $"distiller.cross_view applies to {string.Join(", ", composable)} (crld already is kd with cross-view consistency), not {method.Name}");
         }
-        if (parts.Teacher is null)
-            throw new ArgumentException($"the {method.Name} method needs a teacher: set models.teacher and models.teacher_checkpoint");
         return new CrossViewDistiller(parts, weights, method.Name, pair);
     }
 

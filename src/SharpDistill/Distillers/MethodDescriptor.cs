@@ -4,83 +4,47 @@ using SharpDistill.Torch;
 
 namespace SharpDistill.Distillers;
 
-/// <summary>What a method's distiller is built from: the student, the frozen teacher (null for teacher-free methods) and a way to measure pooled-feature widths.</summary>
-/// <param name="FeatureWidth">The width of a model's pooled penultimate feature (feature methods such as DCD size their heads with it).</param>
+/// <summary>What a method's distiller is built from; <paramref name="FeatureWidth"/> measures a model's pooled feature (DCD sizes its heads with it).</summary>
 public sealed record DistillerParts(ZooModel Student, ZooModel? Teacher, Func<ZooModel, long> FeatureWidth);
 
-/// <summary>
-/// Everything the library knows about one distillation method, in the method's own file: its name
-/// (the config key and the <c>--method</c> value), one line of help, its settings type (the one place
-/// its defaults live; <c>distiller.&lt;name&gt;.*</c> binds onto it and <c>config</c> prints it), how to
-/// build its distiller, and optionally its loss's conformance evaluator and the pair loss that
-/// CRLD's cross-view consistency can be composed with. <see cref="MethodRegistry"/> finds every
-/// non-abstract implementation with a public parameterless constructor in the loaded assemblies.
-/// </summary>
-public interface IMethodDescriptor
-{
-    /// <summary>Lower-case name, e.g. "kd".</summary>
-    string Name { get; }
+/// <summary>A distillation term between student and teacher logits (no CE), a batch mean.</summary>
+public delegate Tensor LogitTerm(Tensor student, Tensor teacher, Tensor labels, TrainingProgress progress);
 
-    /// <summary>The name in tables and reports, e.g. "KD".</summary>
-    string DisplayName { get; }
+/// <summary>A method's term for CRLD's cross-view composition, and the fewest samples it accepts.</summary>
+public sealed record CrossViewPairLoss(LogitTerm Loss, int MinimumBatch = 1);
 
-    /// <summary>One line for the command-line help.</summary>
-    string Help { get; }
-
-    /// <summary>False only for teacher-free training (cross-entropy alone).</summary>
-    bool NeedsTeacher { get; }
-
-    Type SettingsType { get; }
-
-    /// <summary>A new settings object holding the method's defaults.</summary>
-    object CreateSettings();
-
-    /// <summary>The distiller, with <paramref name="settings"/> (an instance of <see cref="SettingsType"/>).</summary>
-    Distiller Create(object settings, DistillerParts parts);
-
-    /// <summary>The method's distillation term for CRLD's cross-view composition, or null when it does not compose.</summary>
-    CrossViewPairLoss? CrossViewPair(object settings);
-
-    /// <summary>Recomputes one case of a loss reference-vector file, or null when the method has no vectors.</summary>
-    LossConformanceEvaluator? Conformance { get; }
-}
-
-/// <summary>A reference case recomputed: every value and gradient the file records, as doubles keyed by the file's names.</summary>
+/// <summary>One case of a loss reference-vector file recomputed: every value and gradient it records, keyed by its names.</summary>
 public delegate Dictionary<string, double[]> LossConformanceEvaluator(LossVectorCase c, DType dtype);
 
 /// <summary>
-/// A method's weighted distillation term between one student and one teacher output (no CE), as a
-/// batch mean; <paramref name="MinimumBatch"/> is the fewest samples it accepts.
+/// Everything the library knows about one distillation method, kept in the method's own file:
+/// its name (config key and <c>--method</c> value), one line of help, a new settings object with its
+/// defaults (the one place they live; <c>distiller.&lt;name&gt;.*</c> binds onto it), how to build its
+/// distiller, and optionally the term CRLD's cross-view consistency composes with and its loss's
+/// conformance evaluator. <see cref="MethodRegistry"/> finds every implementation.
 /// </summary>
-public sealed record CrossViewPairLoss(Func<Tensor, Tensor, Tensor, TrainingProgress, Tensor> Loss, int MinimumBatch = 1);
-
-/// <summary>The usual base of a descriptor: typed settings, a teacher check, and no composition or vectors unless overridden.</summary>
-public abstract class MethodDescriptor<TSettings> : IMethodDescriptor where TSettings : class, new()
+public interface IMethodDescriptor
 {
-    public abstract string Name { get; }
-    public virtual string DisplayName => Name.ToUpperInvariant();
-    public abstract string Help { get; }
-    public virtual bool NeedsTeacher => true;
-    public Type SettingsType => typeof(TSettings);
-    public virtual LossConformanceEvaluator? Conformance => null;
+    string Name { get; }
 
-    public object CreateSettings() => new TSettings();
+    /// <summary>The name in tables and reports.</summary>
+    string DisplayName => Name.ToUpperInvariant();
 
-    public Distiller Create(object settings, DistillerParts parts)
-    {
-        if (NeedsTeacher && parts.Teacher is null)
-            throw new ArgumentException($"the {Name} method needs a teacher: set models.teacher and models.teacher_checkpoint");
-        return Create(Typed(settings), parts);
-    }
+    string Help { get; }
 
-    public CrossViewPairLoss? CrossViewPair(object settings) => CrossViewPair(Typed(settings));
+    /// <summary>False only for training without a teacher (cross-entropy alone).</summary>
+    bool NeedsTeacher => true;
 
-    protected abstract Distiller Create(TSettings settings, DistillerParts parts);
+    object CreateSettings();
 
-    protected virtual CrossViewPairLoss? CrossViewPair(TSettings settings) => null;
+    /// <param name="settings">An object from <see cref="CreateSettings"/>, possibly overridden by the config.</param>
+    Distiller Create(object settings, DistillerParts parts);
 
-    private TSettings Typed(object settings) => settings as TSettings
-        ?? throw new ArgumentException($"the {Name} method takes {typeof(TSettings).Name}, not {settings?.GetType().Name ?? "null"}");
+    /// <summary>Null when the method does not compose with cross-view consistency.</summary>
+    CrossViewPairLoss? CrossViewPair(object settings) => null;
+
+    /// <summary>Null when the method has no reference vectors.</summary>
+    LossConformanceEvaluator? Conformance => null;
 }
 
 /// <summary>The settings of a method that has none (cross-entropy alone): no config section.</summary>

@@ -1,4 +1,3 @@
-using System.Reflection;
 using SharpDistill.Models;
 using SharpDistill.Torch;
 
@@ -12,28 +11,14 @@ namespace SharpDistill.Distillers;
 /// </summary>
 public static class MethodRegistry
 {
-    private static readonly object Gate = new();
-    private static readonly HashSet<Assembly> Scanned = new();
-    private static List<IMethodDescriptor> methods = new();
-
-    static MethodRegistry()
-    {
-        AppDomain.CurrentDomain.AssemblyLoad += (_, e) => Scan(e.LoadedAssembly);
-        foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies()) Scan(assembly);
-    }
+    private static readonly Lazy<IReadOnlyList<IMethodDescriptor>> Found = new(Discover);
 
     /// <summary>Every method: the teacher-free one first, then by name.</summary>
-    public static IReadOnlyList<IMethodDescriptor> All
-    {
-        get
-        {
-            lock (Gate) return methods;
-        }
-    }
+    public static IReadOnlyList<IMethodDescriptor> All => Found.Value;
 
     public static IReadOnlyList<string> Names => All.Select(m => m.Name).ToArray();
 
-    /// <summary>The methods that distil from a teacher (what `distill` and `study` accept).</summary>
+    /// <summary>The methods that distil from a teacher (what `distill` and `study` offer).</summary>
     public static IReadOnlyList<IMethodDescriptor> Distillation => All.Where(m => m.NeedsTeacher).ToArray();
 
     /// <summary>The method called <paramref name="name"/> (any case); an unknown name lists the valid ones.</summary>
@@ -62,38 +47,19 @@ public static class MethodRegistry
         }
     }
 
-    private static void Scan(Assembly assembly)
+    // Runs once, on first use: by then the entry assembly (the CLI, a test project) and what it references are loaded.
+    private static IReadOnlyList<IMethodDescriptor> Discover()
     {
         var self = typeof(MethodRegistry).Assembly;
-        if (assembly != self && (assembly.IsDynamic || !assembly.GetReferencedAssemblies().Any(r => r.Name == self.GetName().Name))) return;
-        lock (Gate)
-        {
-            if (!Scanned.Add(assembly)) return;
-            var found = Types(assembly)
-                .Where(t => typeof(IMethodDescriptor).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false }
-                            && t.GetConstructor(Type.EmptyTypes) != null)
-                .Select(t => (IMethodDescriptor)Activator.CreateInstance(t)!);
-            var merged = methods.ToList();
-            foreach (var method in found)
-            {
-                if (merged.Any(m => m.Name == method.Name))
-                    throw new InvalidOperationException($"two distillation methods are called '{method.Name}' ({method.GetType().FullName})");
-                merged.Add(method);
-            }
-            // A new list each time: readers hold on to the one they got.
-            methods = merged.OrderBy(m => m.NeedsTeacher).ThenBy(m => m.Name, StringComparer.Ordinal).ToList();
-        }
-    }
-
-    private static IEnumerable<Type> Types(Assembly assembly)
-    {
-        try
-        {
-            return assembly.GetTypes();
-        }
-        catch (ReflectionTypeLoadException e)
-        {
-            return e.Types.OfType<Type>();
-        }
+        var methods = AppDomain.CurrentDomain.GetAssemblies()
+            .Where(a => a == self || (!a.IsDynamic && a.GetReferencedAssemblies().Any(r => r.Name == self.GetName().Name)))
+            .SelectMany(a => a.GetTypes())
+            .Where(t => typeof(IMethodDescriptor).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false } && t.GetConstructor(Type.EmptyTypes) != null)
+            .Select(t => (IMethodDescriptor)Activator.CreateInstance(t)!)
+            .OrderBy(m => m.NeedsTeacher).ThenBy(m => m.Name, StringComparer.Ordinal)
+            .ToList();
+        var twice = methods.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1);
+        if (twice != null) throw new InvalidOperationException($"two distillation methods are called '{twice.Key}': {string.Join(", ", twice.Select(m => m.GetType().FullName))}");
+        return methods;
     }
 }

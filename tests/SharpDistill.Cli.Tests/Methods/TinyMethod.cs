@@ -15,10 +15,11 @@ public sealed class TinySettings
 /// CE plus weight·mean((student − teacher)²) on the logits. The registry finds it because this test
 /// assembly references SharpDistill; nothing in src/ names it.
 /// </summary>
-public sealed class TinyMethod : MethodDescriptor<TinySettings>
+public sealed class TinyMethod : IMethodDescriptor
 {
-    public override string Name => "tiny";
-    public override string Help => "test-only: CE plus the mean squared difference of the logits";
+    public string Name => "tiny";
+    public string Help => "test-only: CE plus the mean squared difference of the logits";
+    public object CreateSettings() => new TinySettings();
 
     public static Tensor Loss(Tensor student, Tensor teacher, double weight)
     {
@@ -26,11 +27,11 @@ public sealed class TinyMethod : MethodDescriptor<TinySettings>
         return (difference * difference).Mean() * weight;
     }
 
-    protected override Distiller Create(TinySettings settings, DistillerParts parts) => new TinyDistiller(parts, settings);
+    public Distiller Create(object settings, DistillerParts parts) => new LogitDistiller(Name, parts, 1.0, CrossViewPair(settings).Loss);
 
-    protected override CrossViewPairLoss CrossViewPair(TinySettings settings) => new((s, t, y, p) => Loss(s, t, settings.Weight));
+    public CrossViewPairLoss CrossViewPair(object settings) => new((s, t, y, p) => Loss(s, t, ((TinySettings)settings).Weight));
 
-    public override LossConformanceEvaluator Conformance => (c, dtype) =>
+    public LossConformanceEvaluator Conformance => (c, dtype) =>
     {
         using var scope = new TensorScope();
         var student = c.InputTensor("student", dtype).RequiresGrad_();
@@ -38,25 +39,4 @@ public sealed class TinyMethod : MethodDescriptor<TinySettings>
         var loss = Loss(student, teacher, c.Param("weight"));
         return ConformanceValues.WithGradients(loss, new() { ["loss"] = loss }, ("grad_student", student));
     };
-}
-
-public sealed class TinyDistiller : Distiller
-{
-    private readonly TinySettings settings;
-
-    public TinyDistiller(DistillerParts parts, TinySettings settings) : base(parts.Student, parts.Teacher) => this.settings = settings;
-
-    public override string Method => "tiny";
-
-    public override DistillerStep TrainStep(IReadOnlyList<Tensor> views, Tensor labels, TrainingProgress progress)
-    {
-        CheckViews(views, 1, Method);
-        var logits = Student.ForwardLogits(views[0]);
-        var teacher = TeacherLogits(views[0]);
-        return new DistillerStep(logits, new[]
-        {
-            new KeyValuePair<string, Tensor>("loss_ce", CrossEntropyLoss.Compute(logits, labels)),
-            new KeyValuePair<string, Tensor>("loss_kd", TinyMethod.Loss(logits, teacher, settings.Weight)),
-        });
-    }
 }

@@ -75,12 +75,12 @@ public class DistillerTests
     [Fact]
     public void DkdWarmUpScalesOnlyTheDistillationPart()
     {
-        Assert.Equal(0.05, DkdDistiller.WarmupFactor(1, 20), 12);
-        Assert.Equal(1.0, DkdDistiller.WarmupFactor(20, 20));
-        Assert.Equal(1.0, DkdDistiller.WarmupFactor(200, 20));
+        Assert.Equal(0.05, DkdMethod.WarmupFactor(1, 20), 12);
+        Assert.Equal(1.0, DkdMethod.WarmupFactor(20, 20));
+        Assert.Equal(1.0, DkdMethod.WarmupFactor(200, 20));
         var student = Model();
         var teacher = Model();
-        using var distiller = new DkdDistiller(Parts(student, teacher), new DkdSettings());
+        using var distiller = new DkdMethod().Create(new DkdSettings(), Parts(student, teacher));
         var (weak, _, labels) = Batch();
         using (new TensorScope())
         {
@@ -90,7 +90,7 @@ public class DistillerTests
             Assert.Equal(early["loss_ce"], late["loss_ce"], 10);
             Assert.Equal(early["loss_kd"] * 20, late["loss_kd"], 4);
         }
-        Assert.Throws<ArgumentException>(() => new DkdDistiller(Parts(Model(), Model()), new DkdSettings { Warmup = 0 }));
+        Assert.Throws<ArgumentException>(() => new DkdMethod().Create(new DkdSettings { Warmup = 0 }, Parts(Model(), Model())));
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public class DistillerTests
             new DistillerConfig { Method = "dcd", CrossView = new CrossViewConfig { Enabled = true } }.CreateDistiller(Model(), Model())).Message;
         Assert.Contains("cross_view applies to cmkd, dist, dkd, kd", notComposable);
         using var vanilla = new DistillerConfig { Method = "ce" }.CreateDistiller(Model(), null);
-        Assert.IsType<VanillaDistiller>(vanilla);
+        Assert.Equal(("ce", null), (vanilla.Method, vanilla.Teacher));
     }
 }
 

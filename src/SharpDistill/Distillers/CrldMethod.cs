@@ -3,14 +3,14 @@ using SharpDistill.Torch;
 
 namespace SharpDistill.Distillers;
 
-public sealed class CrldMethod : MethodDescriptor<CrldSettings>
+public sealed class CrldMethod : IMethodDescriptor
 {
-    public override string Name => "crld";
-    public override string Help => "CRLD: KD within and across a weak and a strong view, gated by the teacher's confidence";
+    public string Name => "crld";
+    public string Help => "CRLD: KD within and across a weak and a strong view, gated by the teacher's confidence";
+    public object CreateSettings() => new CrldSettings();
+    public Distiller Create(object settings, DistillerParts parts) => new CrldDistiller(parts, (CrldSettings)settings);
 
-    protected override Distiller Create(CrldSettings settings, DistillerParts parts) => new CrldDistiller(parts, settings);
-
-    public override LossConformanceEvaluator Conformance => (c, dtype) =>
+    public LossConformanceEvaluator Conformance => (c, dtype) =>
     {
         using var scope = new TensorScope();
         var studentWeak = c.InputTensor("student_weak", dtype).RequiresGrad_();

@@ -19,15 +19,16 @@ public sealed class DcdSettings
     public double KdTemperature { get; set; } = 4.0;
 }
 
-public sealed class DcdMethod : MethodDescriptor<DcdSettings>
+public sealed class DcdMethod : IMethodDescriptor
 {
-    public override string Name => "dcd";
-    public override string Help => "DCD: contrastive and consistency losses between projected student and teacher features (trains two heads)";
+    public string Name => "dcd";
+    public string Help => "DCD: contrastive and consistency losses between projected student and teacher features (trains two heads)";
+    public object CreateSettings() => new DcdSettings();
 
-    protected override Distiller Create(DcdSettings settings, DistillerParts parts) =>
-        new DcdDistiller(parts, settings, parts.FeatureWidth(parts.Student), parts.FeatureWidth(parts.Teacher!));
+    public Distiller Create(object settings, DistillerParts parts) =>
+        new DcdDistiller(parts, (DcdSettings)settings, parts.FeatureWidth(parts.Student), parts.FeatureWidth(parts.Teacher!));
 
-    public override LossConformanceEvaluator Conformance => (c, dtype) =>
+    public LossConformanceEvaluator Conformance => (c, dtype) =>
     {
         using var scope = new TensorScope();
         var featStudent = c.InputTensor("feat_student", dtype).RequiresGrad_();
