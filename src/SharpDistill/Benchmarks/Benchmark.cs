@@ -86,7 +86,9 @@ public static class Benchmark
             }
             student = CreateModel(options.Student, options);
             student.To(device);
-            distiller = BenchMethods.Create(options.Method, student, replay);
+            // Built as a training run builds it, so the bench times exactly the loss training computes.
+            distiller = MethodConfig(options.Method).CreateDistiller(student, replay,
+                model => MethodRegistry.PooledFeatureWidth(model is ReplayTeacher r ? r.Source : model));
         }
         catch
         {
@@ -133,6 +135,9 @@ public static class Benchmark
             return (training, batching, reason);
         }
     }
+
+    /// <summary>The distiller config the bench runs <paramref name="method"/> with: a training run's, nothing overridden.</summary>
+    public static DistillerConfig MethodConfig(string method) => new() { Method = method };
 
     /// <summary>
     /// A zoo model for square inputs of the bench's size: the reference (fixed-pooling) definition at

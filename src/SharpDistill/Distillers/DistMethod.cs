@@ -1,5 +1,4 @@
 using SharpDistill.Distillers.Losses;
-using SharpDistill.Torch;
 
 namespace SharpDistill.Distillers;
 
@@ -33,12 +32,6 @@ public sealed class DistMethod : IMethodDescriptor
         }, MinimumBatch: s.Gamma != 0 ? 2 : 1);
     }
 
-    public LossConformanceEvaluator Conformance => (c, dtype) =>
-    {
-        using var scope = new TensorScope();
-        var student = c.InputTensor("student", dtype).RequiresGrad_();
-        var teacher = c.InputTensor("teacher", dtype);
-        var terms = DistLoss.Compute(student, teacher, c.Param("beta"), c.Param("gamma"), c.Param("tau"));
-        return ConformanceValues.WithGradients(terms.Total, new() { ["loss"] = terms.Total }, ("grad_student", student));
-    };
+    public LossConformanceEvaluator Conformance => ConformanceValues.OfLogits((c, student, teacher) =>
+        DistLoss.Compute(student, teacher, c.Param("beta"), c.Param("gamma"), c.Param("tau")).Total);
 }

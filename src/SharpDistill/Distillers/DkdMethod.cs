@@ -1,5 +1,4 @@
 using SharpDistill.Distillers.Losses;
-using SharpDistill.Torch;
 
 namespace SharpDistill.Distillers;
 
@@ -40,13 +39,6 @@ public sealed class DkdMethod : IMethodDescriptor
         });
     }
 
-    public LossConformanceEvaluator Conformance => (c, dtype) =>
-    {
-        using var scope = new TensorScope();
-        var student = c.InputTensor("student", dtype).RequiresGrad_();
-        var teacher = c.InputTensor("teacher", dtype);
-        var target = c.InputLabels("target");
-        var terms = DkdLoss.Compute(student, teacher, target, c.Param("alpha"), c.Param("beta"), c.Param("temperature"));
-        return ConformanceValues.WithGradients(terms.Total, new() { ["loss"] = terms.Total }, ("grad_student", student));
-    };
+    public LossConformanceEvaluator Conformance => ConformanceValues.OfLogits((c, student, teacher) =>
+        DkdLoss.Compute(student, teacher, c.InputLabels("target"), c.Param("alpha"), c.Param("beta"), c.Param("temperature")).Total);
 }

@@ -1,5 +1,4 @@
 using SharpDistill.Distillers.Losses;
-using SharpDistill.Torch;
 
 namespace SharpDistill.Distillers;
 
@@ -28,12 +27,6 @@ public sealed class KdMethod : IMethodDescriptor
     public CrossViewPairLoss CrossViewPair(object settings) =>
         new((student, teacher, _, _) => KdLoss.Compute(student, teacher, ((KdSettings)settings).Temperature));
 
-    public LossConformanceEvaluator Conformance => (c, dtype) =>
-    {
-        using var scope = new TensorScope();
-        var student = c.InputTensor("student", dtype).RequiresGrad_();
-        var teacher = c.InputTensor("teacher", dtype);
-        var loss = KdLoss.Compute(student, teacher, c.Param("temperature"));
-        return ConformanceValues.WithGradients(loss, new() { ["loss"] = loss }, ("grad_student", student));
-    };
+    public LossConformanceEvaluator Conformance =>
+        ConformanceValues.OfLogits((c, student, teacher) => KdLoss.Compute(student, teacher, c.Param("temperature")));
 }

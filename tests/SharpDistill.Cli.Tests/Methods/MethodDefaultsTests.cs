@@ -17,7 +17,7 @@ public class MethodDefaultsTests
         var descriptor = MethodRegistry.Find(method);
         var own = ConfigWriter.ToYaml(descriptor.CreateSettings());
         var training = ConfigWriter.ToYaml(RunConfig.Load(Array.Empty<string>(), new[] { $"distiller.method={method}" }).Distiller.SettingsOf(method));
-        var bench = ConfigWriter.ToYaml(BenchMethods.Config(method).SettingsOf(method));
+        var bench = ConfigWriter.ToYaml(Benchmark.MethodConfig(method).SettingsOf(method));
         var study = ConfigWriter.ToYaml(new StudyRunner(new StudyPlan()).MethodConfig(method, "teacher.safetensors").Distiller.SettingsOf(method));
         Assert.Equal(own, training);
         Assert.Equal(own, bench);

@@ -24,6 +24,18 @@ public static class ConformanceValues
         return result;
     }
 
+    /// <summary>
+    /// The usual case of a logit loss: <c>loss</c> from the case's <c>student</c> and <c>teacher</c> inputs
+    /// (in <paramref name="dtype"/>), and <c>grad_student</c>.
+    /// </summary>
+    public static LossConformanceEvaluator OfLogits(Func<LossVectorCase, Tensor, Tensor, Tensor> loss) => (c, dtype) =>
+    {
+        using var scope = new TensorScope();
+        var student = c.InputTensor("student", dtype).RequiresGrad_();
+        var value = loss(c, student, c.InputTensor("teacher", dtype));
+        return WithGradients(value, new() { ["loss"] = value }, ("grad_student", student));
+    };
+
     /// <summary>A scalar input of the case as a 0-d tensor of <paramref name="dtype"/> that requires grad.</summary>
     public static Tensor ScalarInput(LossVectorCase c, string key, DType dtype)
     {
