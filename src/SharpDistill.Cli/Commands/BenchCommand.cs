@@ -36,7 +36,7 @@ public static class BenchCommand
             Description = "Timed repetitions of the batched and the separate teacher calls in their comparison",
             DefaultValueFactory = _ => defaults.TeacherComparisonRepetitions,
         };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => defaults.Device.ToString() };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the random inputs and weights", DefaultValueFactory = _ => defaults.Seed };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures to this JSON file" };
 
