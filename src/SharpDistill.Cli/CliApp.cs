@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SharpDistill.Cli.Commands;
+using SharpDistill.Distillers;
 
 namespace SharpDistill.Cli;
 
@@ -10,12 +11,16 @@ namespace SharpDistill.Cli;
 /// </summary>
 public static class CliApp
 {
-    public const string Description = "SharpDistill: knowledge distillation for .NET on libtorch (CRLD, DCD, CMKD, KD, DKD, DIST)";
+    /// <summary>The program's name in help and usage lines, whatever the executable or test host is called.</summary>
+    public const string ProgramName = "sharpdistill";
+
+    public static string Description =>
+        $"SharpDistill: knowledge distillation for .NET on libtorch ({string.Join(", ", MethodRegistry.Distillation.Select(m => m.DisplayName))})";
 
     /// <summary>A new root command with every verb (one file per verb under Commands/).</summary>
     public static RootCommand CreateRoot()
     {
-        var root = new RootCommand(Description);
+        var root = new RootCommand(Description) { HelpName = ProgramName };
         root.Subcommands.Add(TrainCommand.CreateTrain());
         root.Subcommands.Add(TrainCommand.CreateDistill());
         root.Subcommands.Add(EvalCommand.Create());
@@ -33,10 +38,19 @@ public static class CliApp
     /// Parses and runs <paramref name="args"/>. A usage error (unknown verb or option, missing
     /// argument) is reported by System.CommandLine and exits with <see cref="CliErrors.BadInput"/>
     /// rather than its default 1, which SharpDistill reserves for a failed check (e.g. conformance).
+    /// An unknown verb is such an error even next to --help (which would otherwise print the root help and succeed).
     /// </summary>
     public static int Invoke(string[] args, InvocationConfiguration? configuration = null)
     {
-        var parseResult = CreateRoot().Parse(args);
+        var root = CreateRoot();
+        var parseResult = root.Parse(args);
+        if (parseResult.CommandResult.Command == root && parseResult.UnmatchedTokens.Count > 0)
+        {
+            var error = configuration?.Error ?? Console.Error;
+            error.WriteLine($"error: unknown verb '{parseResult.UnmatchedTokens[0]}'; verbs: {string.Join(", ", root.Subcommands.Select(c => c.Name))}");
+            error.WriteLine($"hint: `{ProgramName} --help` describes each verb");
+            return CliErrors.BadInput;
+        }
         var code = parseResult.Invoke(configuration);
         return parseResult.Errors.Count > 0 ? CliErrors.BadInput : code;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SharpDistill.Benchmarks;
+using SharpDistill.Distillers;
 using SharpDistill.Torch;
 
 namespace SharpDistill.Cli.Commands;
@@ -18,10 +19,10 @@ public static class BenchCommand
         var student = new Option<string>("--student") { Description = "Student model (zoo name)", DefaultValueFactory = _ => defaults.Student };
         var method = new Option<string>("--method")
         {
-            Description = $"Distillation method: {string.Join(", ", BenchMethods.Names)}",
+            Description = $"Distillation method: {string.Join(", ", MethodRegistry.Names)}",
             DefaultValueFactory = _ => defaults.Method,
         };
-        method.AcceptOnlyFromAmong(BenchMethods.Names.ToArray());
+        method.AcceptOnlyFromAmong(MethodRegistry.Names.ToArray());
         var batchSize = new Option<int>("--batch-size") { Description = "Images per training step", DefaultValueFactory = _ => defaults.BatchSize };
         var imageSize = new Option<int>("--image-size") { Description = "Side of the square inputs", DefaultValueFactory = _ => defaults.ImageSize };
         var classes = new Option<int>("--classes") { Description = "Number of classes", DefaultValueFactory = _ => defaults.NumClasses };
@@ -35,7 +36,7 @@ public static class BenchCommand
             Description = "Timed repetitions of the batched and the separate teacher calls in their comparison",
             DefaultValueFactory = _ => defaults.TeacherComparisonRepetitions,
         };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => defaults.Device.ToString() };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the random inputs and weights", DefaultValueFactory = _ => defaults.Seed };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures to this JSON file" };
 

@@ -24,7 +24,7 @@ public static class StudyCommand
         var methods = new Option<string>("--methods")
         {
             Description = "Comma-separated distillation methods to compare with the baseline",
-            DefaultValueFactory = _ => string.Join(",", defaults.Methods.Select(m => ConfigNames.ToKey(m.ToString()))),
+            DefaultValueFactory = _ => string.Join(",", defaults.Methods),
         };
         var output = new Option<string>("--output-dir", "-o") { Description = "Folder of the study's runs and report", DefaultValueFactory = _ => defaults.OutputDirectory };
         var command = new Command("study",
@@ -48,7 +48,7 @@ public static class StudyCommand
                 TeacherEpochs = epochs,
                 TeacherDecayStages = epochs > 1 ? new[] { epochs - 1 } : Array.Empty<int>(),
                 Methods = result.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Select(DistillerRegistry.Parse).ToArray(),
+                    .Select(m => MethodRegistry.Find(m).Name).ToArray(),
                 OutputDirectory = result.GetValue(output)!,
             };
             var writer = result.InvocationConfiguration.Output;

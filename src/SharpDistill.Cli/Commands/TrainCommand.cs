@@ -29,7 +29,7 @@ public static class TrainCommand
     {
         var options = new RunOptions();
         var resume = ResumeOption();
-        var method = new Option<string?>("--method", "-m") { Description = $"Distillation method: {string.Join(", ", DistillerRegistry.Methods.Where(m => m != "ce"))} (default: the config's distiller.method)" };
+        var method = new Option<string?>("--method", "-m") { Description = MethodHelp() };
         var teacherCheckpoint = new Option<string?>("--teacher-checkpoint", "-t")
         {
             Description = "Teacher weights: a SharpDistill checkpoint, a safetensors state dict or a PyTorch .pth (overrides models.teacher_checkpoint)",
@@ -44,17 +44,23 @@ public static class TrainCommand
             var first = new List<string>();
             if (result.GetValue(method) is { } m)
             {
-                if (DistillerRegistry.Parse(m) == DistillMethod.Ce) throw new ArgumentException("distill needs a distillation method; use `sharpdistill train` for CE alone");
+                if (!MethodRegistry.Find(m).NeedsTeacher) throw new ArgumentException($"distill needs a distillation method; use `sharpdistill train` for {m} alone");
                 first.Add($"distiller.method={m}");
             }
             if (result.GetValue(teacherCheckpoint) is { } t) first.Add($"models.teacher_checkpoint={t}");
             var config = options.Resolve(result, first);
-            if (config.Distiller.Method == DistillMethod.Ce)
-                throw new ConfigException("distiller.method is ce: `distill` needs a distillation method (--method crld|kd|dkd|dist|dcd|cmkd)");
+            if (!config.Distiller.Descriptor.NeedsTeacher)
+                throw new ConfigException($"distiller.method is {config.Distiller.Method}: `distill` needs a distillation method " +
+                                          $"(--method {string.Join("|", MethodRegistry.Distillation.Select(d => d.Name))})");
             return Execute(config, result.GetValue(resume), result.InvocationConfiguration.Output);
         }));
         return command;
     }
+
+    /// <summary>The --method help: one line per distillation method the registry knows.</summary>
+    private static string MethodHelp() =>
+        "Distillation method (default: the config's distiller.method):" +
+        string.Concat(MethodRegistry.Distillation.Select(d => $"{Environment.NewLine}  {d.Name,-6} {d.Help}"));
 
     private static Option<bool> ResumeOption() => new("--resume", "-r")
     {

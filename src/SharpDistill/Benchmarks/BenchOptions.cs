@@ -13,7 +13,7 @@ public sealed record BenchOptions
 
     public string Student { get; init; } = "resnet8x4";
 
-    /// <summary>Distillation method; see <see cref="BenchMethods.Names"/>.</summary>
+    /// <summary>Distillation method; see <see cref="Distillers.MethodRegistry.Names"/>.</summary>
     public string Method { get; init; } = "crld";
 
     public int BatchSize { get; init; } = 64;
@@ -57,9 +57,8 @@ public sealed record BenchOptions
             if (!ok) throw new ArgumentException(message);
         }
         Require(!string.IsNullOrWhiteSpace(Student), "--student must name a model");
-        Require(BenchMethods.Names.Contains(Method),
-            $"unknown method '{Method}'; valid methods: {string.Join(", ", BenchMethods.Names)}");
-        Require(Method == BenchMethods.CrossEntropyOnly || !string.IsNullOrWhiteSpace(Teacher), $"the {Method} method needs --teacher");
+        var method = Distillers.MethodRegistry.Find(Method);
+        Require(!method.NeedsTeacher || !string.IsNullOrWhiteSpace(Teacher), $"the {Method} method needs --teacher");
         Require(BatchSize >= 2, $"--batch-size must be at least 2 (batch-norm statistics in training mode need two samples), got {BatchSize}");
         Require(ImageSize >= 8, $"--image-size must be at least 8 pixels, got {ImageSize}");
         Require(NumClasses >= 2, $"the number of classes must be at least 2, got {NumClasses}");

@@ -1,4 +1,5 @@
 using SharpDistill.Config;
+using SharpDistill.Distillers;
 using SharpDistill.Models;
 using SharpDistill.Torch;
 using SharpDistill.Torch.Optim;
@@ -29,7 +30,7 @@ public static class Benchmark
         {
             var engine = new EngineInfo(TorchRuntime.LibTorchVersion, TorchRuntime.AbiVersion, TorchRuntime.Threads, options.Device.ToString(), cudaAvailable);
             var settings = new BenchSettings(
-                options.Method == BenchMethods.CrossEntropyOnly ? null : options.Teacher, options.Student, options.Method,
+                MethodRegistry.Find(options.Method).NeedsTeacher ? options.Teacher : null, options.Student, options.Method,
                 options.BatchSize, options.ImageSize, options.NumClasses, options.Steps, options.WarmupSteps,
                 options.ResolvedWorkers, options.PipelineSamples, options.TeacherComparisonRepetitions, options.Seed);
 
@@ -68,11 +69,11 @@ public static class Benchmark
     {
         TorchRuntime.ManualSeed(options.Seed);
         var device = options.Device;
-        var hasTeacher = options.Method != BenchMethods.CrossEntropyOnly;
+        var hasTeacher = MethodRegistry.Find(options.Method).NeedsTeacher;
         using var teacher = hasTeacher ? CreateModel(options.Teacher, options) : null;
         ReplayTeacher? replay = null;
         ZooModel? student = null;
-        Distillers.Distiller distiller;
+        Distiller distiller;
         try
         {
             if (teacher != null)
@@ -85,7 +86,9 @@ public static class Benchmark
             }
             student = CreateModel(options.Student, options);
             student.To(device);
-            distiller = BenchMethods.Create(options.Method, student, replay, options.ImageSize, device);
+            // Built as a training run builds it, so the bench times exactly the loss training computes.
+            distiller = MethodConfig(options.Method).CreateDistiller(student, replay,
+                model => MethodRegistry.PooledFeatureWidth(model is ReplayTeacher r ? r.Source : model));
         }
         catch
         {
@@ -111,7 +114,7 @@ public static class Benchmark
                 reason = $"{options.Method} uses no teacher";
             else if (views.Length < 2)
                 reason = $"separate: {options.Method} uses one view, so there is nothing to batch";
-            else if (BenchMethods.NeedsTeacherFeatures(options.Method))
+            else if (distiller.ReadsTeacherFeatures)
                 reason = $"separate: {options.Method} reads the teacher's features, which are only split per view for separate calls";
             else
             {
@@ -132,6 +135,9 @@ public static class Benchmark
             return (training, batching, reason);
         }
     }
+
+    /// <summary>The distiller config the bench runs <paramref name="method"/> with: a training run's, nothing overridden.</summary>
+    public static DistillerConfig MethodConfig(string method) => new() { Method = method };
 
     /// <summary>
     /// A zoo model for square inputs of the bench's size: the reference (fixed-pooling) definition at

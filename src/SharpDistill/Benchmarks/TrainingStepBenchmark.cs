@@ -45,7 +45,7 @@ public static class TrainingStepBenchmark
             throw new ArgumentException($"{distiller.Method} needs {distiller.ViewCount} view(s) per step, got {views.Count}");
         if (!ReferenceEquals(distiller.Teacher, replay))
             throw new ArgumentException("the distiller must be built over the replay teacher the benchmark loads");
-        var withFeatures = BenchMethods.NeedsTeacherFeatures(distiller.Method);
+        var withFeatures = distiller.ReadsTeacherFeatures;
         var progress = new TrainingProgress(1, 1);
         var batch = labels.Size(0);
         var lastParameter = optimizer.Parameters.Last();

@@ -47,12 +47,12 @@ public static class ConfigBinder
         var target = root;
         for (var i = 0; i < segments.Length - 1; i++)
         {
-            var property = FindProperty(target, segments[i], string.Join('.', segments.Take(i)), "--set");
-            target = property.GetValue(target) ?? throw new ConfigException($"--set: '{string.Join('.', segments.Take(i + 1))}' is not a section");
-            if (IsScalarType(property.PropertyType))
+            var member = FindMember(target, segments[i], string.Join('.', segments.Take(i)), "--set");
+            target = member.Get() ?? throw new ConfigException($"--set: '{string.Join('.', segments.Take(i + 1))}' is not a section");
+            if (IsScalarType(member.Type))
                 throw new ConfigException($"--set: '{string.Join('.', segments.Take(i + 1))}' is a value, not a section");
         }
-        var last = FindProperty(target, segments[^1], string.Join('.', segments.SkipLast(1)), "--set");
+        var last = FindMember(target, segments[^1], string.Join('.', segments.SkipLast(1)), "--set");
         YamlNode node;
         try
         {
@@ -64,7 +64,7 @@ public static class ConfigBinder
         {
             throw new ConfigException($"--set {path}: cannot parse '{text}': {e.Message}", e);
         }
-        Assign(target, last, node, path, "--set");
+        Assign(last, node, path, "--set");
     }
 
     private static void ApplyMapping(object target, YamlMappingNode mapping, string prefix, string source)
@@ -73,34 +73,43 @@ public static class ConfigBinder
         {
             var key = ((YamlScalarNode)keyNode).Value ?? "";
             var path = prefix.Length == 0 ? key : $"{prefix}.{key}";
-            var property = FindProperty(target, key, prefix, $"{source} line {keyNode.Start.Line}");
-            Assign(target, property, valueNode, path, $"{source} line {valueNode.Start.Line}");
+            var member = FindMember(target, key, prefix, $"{source} line {keyNode.Start.Line}");
+            Assign(member, valueNode, path, $"{source} line {valueNode.Start.Line}");
         }
     }
 
-    private static PropertyInfo FindProperty(object target, string key, string sectionPath, string where)
+    private static ConfigMember FindMember(object target, string key, string sectionPath, string where)
     {
-        var keys = ConfigNames.Keys(target.GetType());
-        foreach (var (k, p) in keys)
-            if (k == key) return p;
+        var keys = ConfigNames.Members(target);
+        foreach (var member in keys)
+            if (member.Key == key) return member;
         var section = sectionPath.Length == 0 ? "the top level" : $"'{sectionPath}'";
         var full = sectionPath.Length == 0 ? key : $"{sectionPath}.{key}";
         throw new ConfigException($"unknown config key '{full}' ({where}); valid keys of {section}: {string.Join(", ", keys.Select(k => k.Key))}");
     }
 
-    private static void Assign(object target, PropertyInfo property, YamlNode node, string path, string where)
+    private static void Assign(ConfigMember member, YamlNode node, string path, string where)
     {
-        var type = property.PropertyType;
+        var type = member.Type;
         if (IsScalarType(type) || IsListType(type))
         {
-            property.SetValue(target, Convert(node, type, path, where));
+            var value = Convert(node, type, path, where);
+            try
+            {
+                member.Set?.Invoke(value);
+            }
+            catch (TargetInvocationException e) when (e.InnerException is ArgumentException invalid)
+            {
+                // A setter that checks its value (distiller.method against the known methods).
+                throw new ConfigException($"{path} ({where}): {invalid.Message}", invalid);
+            }
             return;
         }
         if (node is not YamlMappingNode mapping)
             throw new ConfigException($"{path} ({where}): expected a section (a mapping of keys), got '{Describe(node)}'");
-        var section = property.GetValue(target) ?? Activator.CreateInstance(type)!;
+        var section = member.Get() ?? Activator.CreateInstance(type)!;
         ApplyMapping(section, mapping, path, where.Split(" line ")[0]);
-        property.SetValue(target, section);
+        member.Set?.Invoke(section);
     }
 
     internal static bool IsScalarType(Type type)

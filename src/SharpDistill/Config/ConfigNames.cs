@@ -18,11 +18,36 @@ public static class ConfigNames
         return builder.ToString();
     }
 
-    /// <summary>The settable public properties of a config section, by key, in declaration order.</summary>
-    public static IReadOnlyList<(string Key, PropertyInfo Property)> Keys(Type sectionType) =>
-        sectionType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+    /// <summary>
+    /// The keys of a config section, in order: its settable public properties (a derived class's own first,
+    /// then declaration order), then, for an <see cref="IConfigSections"/>, its named sections.
+    /// </summary>
+    public static IReadOnlyList<ConfigMember> Members(object section)
+    {
+        var members = section.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanRead && p.CanWrite && p.GetIndexParameters().Length == 0)
-            .OrderBy(p => p.MetadataToken)
-            .Select(p => (ToKey(p.Name), p))
+            .OrderByDescending(p => Depth(p.DeclaringType!))
+            .ThenBy(p => p.MetadataToken)
+            .Select(p => new ConfigMember(ToKey(p.Name), p.PropertyType, () => p.GetValue(section), value => p.SetValue(section, value)))
             .ToList();
+        if (section is IConfigSections sections)
+            members.AddRange(sections.Sections.Select(s => new ConfigMember(s.Key, s.Value.GetType(), () => s.Value, null)));
+        return members;
+    }
+
+    private static int Depth(Type type)
+    {
+        var depth = 0;
+        for (var t = type.BaseType; t != null; t = t.BaseType) depth++;
+        return depth;
+    }
+}
+
+/// <summary>One key of a config section: its value's type, and how to read and replace it (null: a fixed sub-section, edited in place).</summary>
+public sealed record ConfigMember(string Key, Type Type, Func<object?> Get, Action<object?>? Set);
+
+/// <summary>A config section that holds named sub-sections besides its properties (one per distillation method).</summary>
+public interface IConfigSections
+{
+    IEnumerable<KeyValuePair<string, object>> Sections { get; }
 }

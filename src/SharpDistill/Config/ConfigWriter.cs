@@ -31,11 +31,11 @@ public static class ConfigWriter
 
     private static void Write(StringBuilder builder, object section, int indent)
     {
-        foreach (var (key, property) in ConfigNames.Keys(section.GetType()))
+        foreach (var member in ConfigNames.Members(section))
         {
-            var value = property.GetValue(section);
-            builder.Append(' ', indent).Append(key).Append(':');
-            if (value != null && !ConfigBinder.IsScalarType(property.PropertyType) && value is not IList)
+            var value = member.Get();
+            builder.Append(' ', indent).Append(member.Key).Append(':');
+            if (value != null && !ConfigBinder.IsScalarType(member.Type) && value is not IList)
             {
                 builder.Append('\n');
                 Write(builder, value, indent + 2);

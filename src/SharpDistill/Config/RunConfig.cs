@@ -1,5 +1,6 @@
+using SharpDistill.Distillers;
 using SharpDistill.Distillers.Losses;
-using SharpDistill.Torch;
+using SharpDistill.Models;
 
 namespace SharpDistill.Config;
 
@@ -37,13 +38,17 @@ public sealed class ExperimentConfig
     public string Device { get; set; } = "cpu";
 }
 
+/// <summary>Every dataset of <see cref="Data.DatasetCatalog"/> (README, Configuration, says where each one's files go).</summary>
 public enum DatasetName
 {
     FashionMnist,
+    Mnist,
     Cifar10,
     Cifar100,
     TinyImagenet,
     Imagenet,
+    /// <summary>root/train/&lt;class&gt;/… and root/val/&lt;class&gt;/…, read like ImageNet (224-pixel crops).</summary>
+    ImageFolder,
 }
 
 public sealed class DatasetConfig
@@ -68,78 +73,56 @@ public sealed class ModelsConfig
     public string Student { get; set; } = "resnet8";
 }
 
-public enum DistillMethod
+/// <summary>
+/// The method (distiller.method, one of <see cref="MethodRegistry.Names"/>) and one section of
+/// settings per method that has any (distiller.kd.*, distiller.crld.*, ...): each is a new object of
+/// the method descriptor's settings type, so its defaults live in the method's file alone.
+/// </summary>
+public sealed class DistillerConfig : IConfigSections
 {
-    Ce,
-    Kd,
-    Dkd,
-    Dist,
-    Crld,
-    Dcd,
-    Cmkd,
-}
+    private readonly Dictionary<string, object> settings = MethodRegistry.All
+        .Select(m => (m.Name, Settings: m.CreateSettings()))
+        .Where(m => m.Settings is not NoSettings)
+        .ToDictionary(m => m.Name, m => m.Settings);
 
-public sealed class DistillerConfig
-{
-    public DistillMethod Method { get; set; } = DistillMethod.Crld;
-    public KdConfig Kd { get; set; } = new();
-    public DkdConfig Dkd { get; set; } = new();
-    public DistConfig Dist { get; set; } = new();
-    public CrldConfig Crld { get; set; } = new();
-    public DcdConfig Dcd { get; set; } = new();
-    public CmkdConfig Cmkd { get; set; } = new();
+    private string method = "crld";
+
+    /// <summary>The method's name; an unknown one is refused with the list of valid names.</summary>
+    public string Method
+    {
+        get => method;
+        set => method = MethodRegistry.Find(value).Name;
+    }
+
     /// <summary>Adds CRLD's cross-view consistency on top of kd, dkd, dist or cmkd.</summary>
     public CrossViewConfig CrossView { get; set; } = new();
-}
 
-/// <summary>Hinton KD; mdistiller CFG.KD defaults.</summary>
-public sealed class KdConfig
-{
-    public double Temperature { get; set; } = 4.0;
-    public double CeWeight { get; set; } = 0.1;
-    public double KdWeight { get; set; } = 0.9;
-}
+    IEnumerable<KeyValuePair<string, object>> IConfigSections.Sections => settings;
 
-/// <summary>Decoupled KD; mdistiller CFG.DKD defaults (β varies per pair in the published configs).</summary>
-public sealed class DkdConfig
-{
-    public double CeWeight { get; set; } = 1.0;
-    public double Alpha { get; set; } = 1.0;
-    public double Beta { get; set; } = 8.0;
-    public double Temperature { get; set; } = 4.0;
-    /// <summary>The DKD part is scaled by min(epoch / warmup, 1).</summary>
-    public int Warmup { get; set; } = 20;
-}
+    public IMethodDescriptor Descriptor => MethodRegistry.Find(Method);
 
-/// <summary>DIST; the effective defaults of the official CIFAR configs (τ = 1 on ImageNet).</summary>
-public sealed class DistConfig
-{
-    public double CeWeight { get; set; } = 1.0;
-    public double Beta { get; set; } = 2.0;
-    public double Gamma { get; set; } = 2.0;
-    public double Tau { get; set; } = 4.0;
-}
+    /// <summary>The settings of method <paramref name="name"/> (a <see cref="NoSettings"/> for a method without any).</summary>
+    public object SettingsOf(string name) => settings.TryGetValue(MethodRegistry.Find(name).Name, out var s) ? s : new NoSettings();
 
-/// <summary>CRLD (crld.md §1.5).</summary>
-public sealed class CrldConfig
-{
-    public double CeWeight { get; set; } = 1.0;
-    public double WvWeight { get; set; } = 2.0;
-    public double CvWeight { get; set; } = 0.5;
-    public double Temperature { get; set; } = 4.0;
-    public double TauW { get; set; } = 0.9;
-    public double TauS { get; set; } = 0.2;
-}
+    /// <summary>The one section of type <typeparamref name="T"/>, e.g. <c>Settings&lt;KdSettings&gt;()</c>.</summary>
+    public T Settings<T>() where T : class => settings.Values.OfType<T>().Single();
 
-/// <summary>DCD (dcd.md §1–2): loss = γ·CE + α_kd·KD + β·(L_contrast + α_c·L_consist).</summary>
-public sealed class DcdConfig
-{
-    public double Gamma { get; set; } = 1.0;
-    public double KdWeight { get; set; } = 0.0;
-    public double Beta { get; set; } = 1.0;
-    public double ConsistencyWeight { get; set; } = 0.5;
-    public int FeatDim { get; set; } = 128;
-    public double KdTemperature { get; set; } = 4.0;
+    /// <summary>
+    /// The configured method's distiller over <paramref name="student"/> and <paramref name="teacher"/>,
+    /// composed with CRLD's cross-view consistency when cross_view.enabled (teacher-free methods ignore it).
+    /// </summary>
+    /// <param name="featureWidth">Pooled-feature width of a model (DCD's heads); by default one probe forward.</param>
+    public Distiller CreateDistiller(ZooModel student, ZooModel? teacher, Func<ZooModel, long>? featureWidth = null)
+    {
+        var descriptor = Descriptor;
+        if (descriptor.NeedsTeacher && teacher is null)
+            throw new ArgumentException($"the {descriptor.Name} method needs a teacher: set models.teacher and models.teacher_checkpoint");
+        var parts = new DistillerParts(student, teacher, featureWidth ?? MethodRegistry.PooledFeatureWidth);
+        var methodSettings = SettingsOf(descriptor.Name);
+        return CrossView.Enabled && descriptor.NeedsTeacher
+            ? CrossViewDistiller.Compose(descriptor, methodSettings, CrossView, parts)
+            : descriptor.Create(methodSettings, parts);
+    }
 }
 
 public enum OptimizerName
@@ -186,45 +169,12 @@ public sealed class LogConfig
 }
 
 /// <summary>
-/// CMKD (cmkd.md §1.6). A reconstruction: each [UNVERIFIED] choice of the spec is a key here with
-/// the spec's recommended default.
-/// </summary>
-public sealed class CmkdConfig
-{
-    public double CeWeight { get; set; } = 1.0;
-    public double Tau { get; set; } = 4.0;
-    public double Beta { get; set; } = 2.0;
-    public double Gamma { get; set; } = 2.0;
-    public CmkdRankInput RankOn { get; set; } = CmkdRankInput.Logit;
-    /// <summary>ε, the soft-rank regularisation strength.</summary>
-    public double RankStrength { get; set; } = 1.0;
-    public SoftRankRegularization RankRegularization { get; set; } = SoftRankRegularization.L2;
-    public CmkdTeacherRank TeacherRank { get; set; } = CmkdTeacherRank.Soft;
-    public bool IntraSpearman { get; set; } = true;
-    public double IntraSpearmanWeight { get; set; } = 0.5;
-    public CmkdDifficulty Difficulty { get; set; } = CmkdDifficulty.Entropy;
-    public CmkdWeightNormalization WeightNormalization { get; set; } = CmkdWeightNormalization.Raw;
-    public double SigmoidTemperature { get; set; } = 1.0;
-    public bool SpearmanOnHard { get; set; } = true;
-    public CmkdWeighting Weighting { get; set; } = CmkdWeighting.Dynamic;
-    public double FixedWeight { get; set; } = 0.5;
-
-    public CmkdSettings ToSettings() => new(Tau, Beta, Gamma, RankOn, RankStrength, RankRegularization,
-        TeacherRank, IntraSpearman, IntraSpearmanWeight, Difficulty, WeightNormalization, SigmoidTemperature, SpearmanOnHard, Weighting,
-        FixedWeight);
-}
-
-/// <summary>
 /// CRLD's cross-view consistency added on top of another logit method (kd, dkd, dist, cmkd): CE on
 /// both views, the method's loss within each view gated by the weak-view teacher's confidence, and
-/// across views gated by the strong-view teacher's. With method kd and these defaults it is CRLD.
+/// across views gated by the strong-view teacher's. With method kd and the default weights (CRLD's)
+/// it is CRLD.
 /// </summary>
-public sealed class CrossViewConfig
+public sealed class CrossViewConfig : CrossViewWeights
 {
     public bool Enabled { get; set; } = false;
-    public double CeWeight { get; set; } = 1.0;
-    public double WvWeight { get; set; } = 2.0;
-    public double CvWeight { get; set; } = 0.5;
-    public double TauW { get; set; } = 0.9;
-    public double TauS { get; set; } = 0.2;
 }

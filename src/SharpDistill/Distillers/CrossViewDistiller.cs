@@ -1,4 +1,3 @@
-using SharpDistill.Config;
 using SharpDistill.Distillers.Losses;
 using SharpDistill.Models;
 using SharpDistill.Torch;
@@ -22,20 +21,32 @@ namespace SharpDistill.Distillers;
 /// </summary>
 public sealed class CrossViewDistiller : Distiller
 {
-    private readonly CrossViewConfig config;
+    private readonly CrossViewWeights weights;
     private readonly string baseMethod;
-    private readonly Func<Tensor, Tensor, Tensor, TrainingProgress, Tensor> pairLoss;
-    private readonly int minimumKept;
+    private readonly CrossViewPairLoss pair;
 
-    /// <param name="pairLoss">(student logits, teacher logits, labels, progress) → the base method's weighted distillation loss (no CE), a batch mean.</param>
-    /// <param name="minimumKept">The fewest samples the base loss accepts.</param>
-    public CrossViewDistiller(ZooModel student, ZooModel teacher, CrossViewConfig config, string baseMethod,
-        Func<Tensor, Tensor, Tensor, TrainingProgress, Tensor> pairLoss, int minimumKept = 1) : base(student, teacher)
+    private CrossViewDistiller(DistillerParts parts, CrossViewWeights weights, string baseMethod, CrossViewPairLoss pair)
+        : base(parts.Student, parts.Teacher)
     {
-        this.config = config;
+        this.weights = weights;
         this.baseMethod = baseMethod;
-        this.pairLoss = pairLoss;
-        this.minimumKept = minimumKept;
+        this.pair = pair;
+    }
+
+    /// <summary>
+    /// <paramref name="method"/> with CRLD's cross-view consistency: the method's weighted distillation
+    /// term is the pair loss; its CE weight gives way to the cross-view weights.
+    /// </summary>
+    public static Distiller Compose(IMethodDescriptor method, object settings, CrossViewWeights weights, DistillerParts parts)
+    {
+        var pair = method.CrossViewPair(settings);
+        if (pair is null)
+        {
+            var composable = MethodRegistry.All.Where(m => m.CrossViewPair(m.CreateSettings()) != null).Select(m => m.Name);
+            throw new ArgumentException(
+                $"distiller.cross_view applies to {string.Join(", ", composable)} (crld already is kd with cross-view consistency), not {method.Name}");
+        }
+        return new CrossViewDistiller(parts, weights, method.Name, pair);
     }
 
     public override string Method => baseMethod + "+crld";
@@ -46,14 +57,14 @@ public sealed class CrossViewDistiller : Distiller
     {
         var (studentWeak, studentStrong, teacherWeak, teacherStrong) = TwoViewLogits(views);
         var dtype = studentWeak.DType;
-        var keepWeak = CrldLoss.ConfidenceMask(teacherWeak, config.TauW, dtype);
-        var keepStrong = CrldLoss.ConfidenceMask(teacherStrong, config.TauS, dtype);
+        var keepWeak = CrldLoss.ConfidenceMask(teacherWeak, weights.TauW, dtype);
+        var keepStrong = CrldLoss.ConfidenceMask(teacherStrong, weights.TauS, dtype);
 
-        var ce = (CrossEntropyLoss.Compute(studentWeak, labels) + CrossEntropyLoss.Compute(studentStrong, labels)) * config.CeWeight;
+        var ce = (CrossEntropyLoss.Compute(studentWeak, labels) + CrossEntropyLoss.Compute(studentStrong, labels)) * weights.CeWeight;
         var withinView = (Gated(studentWeak, teacherWeak, labels, keepWeak, progress)
-                          + Gated(studentStrong, teacherStrong, labels, keepWeak, progress)) * config.WvWeight;
+                          + Gated(studentStrong, teacherStrong, labels, keepWeak, progress)) * weights.WvWeight;
         var crossView = (Gated(studentStrong, teacherWeak, labels, keepStrong, progress)
-                         + Gated(studentWeak, teacherStrong, labels, keepStrong, progress)) * config.CvWeight;
+                         + Gated(studentWeak, teacherStrong, labels, keepStrong, progress)) * weights.CvWeight;
         return new DistillerStep(studentWeak, new[]
         {
             new KeyValuePair<string, Tensor>("loss_ce", ce),
@@ -68,9 +79,9 @@ public sealed class CrossViewDistiller : Distiller
         var batch = student.Size(0);
         var index = Tensors.Arange(batch).MaskedSelect(mask.Gt(0.5));
         var count = index.Size(0);
-        if (count < minimumKept) return student.Sum() * 0.0;
-        if (count == batch) return pairLoss(student, teacher, labels, progress);
-        var loss = pairLoss(student.IndexSelect(0, index), teacher.IndexSelect(0, index), labels.IndexSelect(0, index), progress);
+        if (count < pair.MinimumBatch) return student.Sum() * 0.0;
+        if (count == batch) return pair.Loss(student, teacher, labels, progress);
+        var loss = pair.Loss(student.IndexSelect(0, index), teacher.IndexSelect(0, index), labels.IndexSelect(0, index), progress);
         return loss * ((double)count / batch);
     }
 }

@@ -45,6 +45,9 @@ public abstract class Distiller : IDisposable
     /// <summary>How many augmented views of each image a training step needs (CRLD: weak and strong).</summary>
     public virtual int ViewCount => 1;
 
+    /// <summary>True when a training step reads the teacher's features, not only its logits (DCD's pooled feature).</summary>
+    public virtual bool ReadsTeacherFeatures => false;
+
     /// <summary>Trainable modules besides the student, by name (checkpointed and optimised with it).</summary>
     public IReadOnlyList<KeyValuePair<string, Module>> ExtraModules => extras;
 

@@ -1,4 +1,4 @@
-using SharpDistill.Config;
+using SharpDistill.Distillers;
 
 namespace SharpDistill.Study;
 
@@ -18,8 +18,8 @@ public sealed record StudyPlan
     /// <summary>The teacher's own epochs and LR decay (it may train longer than the students).</summary>
     public int TeacherEpochs { get; init; } = 4;
     public IReadOnlyList<int> TeacherDecayStages { get; init; } = new[] { 3 };
-    public IReadOnlyList<DistillMethod> Methods { get; init; } =
-        new[] { DistillMethod.Kd, DistillMethod.Dkd, DistillMethod.Dist, DistillMethod.Crld, DistillMethod.Dcd, DistillMethod.Cmkd };
+    /// <summary>The distillation methods compared with the baseline: by default every one the registry knows.</summary>
+    public IReadOnlyList<string> Methods { get; init; } = MethodRegistry.Distillation.Select(m => m.Name).ToArray();
     /// <summary>Folder of the study: one run directory per run, and report/.</summary>
     public string OutputDirectory { get; init; } = "runs/study";
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using SharpDistill.Config;
+using SharpDistill.Distillers;
 using SharpDistill.Models;
 using SharpDistill.Reports;
 using SharpDistill.Training;
@@ -33,7 +34,7 @@ public sealed class StudyRunner
         var clock = Stopwatch.StartNew();
         Directory.CreateDirectory(plan.OutputDirectory);
         var outcomes = new List<StudyOutcome>();
-        var teacherConfig = Config("teacher", DistillMethod.Ce, plan.Teacher, new[]
+        var teacherConfig = Config("teacher", TeacherFree, plan.Teacher, new[]
         {
             $"solver.epochs={plan.TeacherEpochs}", $"solver.lr_decay_stages=[{string.Join(",", plan.TeacherDecayStages)}]",
         });
@@ -42,30 +43,29 @@ public sealed class StudyRunner
         if (teacher.Result?.Stopped == true) return Finish(outcomes, clock, stopped: true);
         var teacherCheckpoint = Path.Combine(teacher.RunDirectory, "checkpoints", "best.safetensors");
 
-        var baseline = Train("Baseline", StudyRunRole.Baseline, Config("baseline", DistillMethod.Ce, plan.Student, Array.Empty<string>()), plan.Student, stop);
+        var baseline = Train("Baseline", StudyRunRole.Baseline, Config("baseline", TeacherFree, plan.Student, Array.Empty<string>()), plan.Student, stop);
         outcomes.Add(baseline);
         foreach (var method in plan.Methods)
         {
             if (baseline.Result?.Stopped == true || outcomes[^1].Result?.Stopped == true) break;
-            var key = ConfigNames.ToKey(method.ToString());
-            var config = Config(key, method, plan.Student, new[]
-            {
-                $"models.teacher={plan.Teacher}", $"models.teacher_checkpoint={teacherCheckpoint}",
-            });
-            outcomes.Add(Train(DisplayName(method), StudyRunRole.Method, config, plan.Student, stop));
+            var descriptor = MethodRegistry.Find(method);
+            outcomes.Add(Train(descriptor.DisplayName, StudyRunRole.Method, MethodConfig(descriptor.Name, teacherCheckpoint), plan.Student, stop));
         }
         return Finish(outcomes, clock, stopped: outcomes.Any(o => o.Result?.Stopped == true));
     }
 
-    public static string DisplayName(DistillMethod method) => method switch
-    {
-        DistillMethod.Ce => "CE",
-        _ => method.ToString().ToUpperInvariant(),
-    };
+    /// <summary>The name of the teacher-free method the teacher and the baseline train with.</summary>
+    private static string TeacherFree => MethodRegistry.All.First(m => !m.NeedsTeacher).Name;
 
-    private RunConfig Config(string role, DistillMethod method, string model, IEnumerable<string> specific)
+    /// <summary>The resolved config of the study's run of <paramref name="method"/> (the student distilled from the study's teacher).</summary>
+    public RunConfig MethodConfig(string method, string teacherCheckpoint) => Config(method, method, plan.Student, new[]
     {
-        var settings = new List<string> { $"distiller.method={ConfigNames.ToKey(method.ToString())}", $"models.student={model}" };
+        $"models.teacher={plan.Teacher}", $"models.teacher_checkpoint={teacherCheckpoint}",
+    });
+
+    private RunConfig Config(string role, string method, string model, IEnumerable<string> specific)
+    {
+        var settings = new List<string> { $"distiller.method={method}", $"models.student={model}" };
         settings.AddRange(specific);
         settings.AddRange(plan.Overrides);
         var config = RunConfig.Load(plan.ConfigFiles, settings);
@@ -91,25 +91,19 @@ public sealed class StudyRunner
             }
         }
         var clock = Stopwatch.StartNew();
-        print($"{name}: training {model}{(config.Distiller.Method == DistillMethod.Ce ? "" : $" from {config.Models.Teacher}")} " +
-              $"with {ConfigNames.ToKey(config.Distiller.Method.ToString())} for {config.Solver.Epochs} epochs -> {directory}");
+        print($"{name}: training {model}{(config.Distiller.Descriptor.NeedsTeacher ? $" from {config.Models.Teacher}" : "")} " +
+              $"with {config.Distiller.Method} for {config.Solver.Epochs} epochs -> {directory}");
         using var setup = RunFactory.Create(config);
         using var trainer = new Trainer(setup, line => print("  " + line));
         var result = trainer.Run(resume: File.Exists(latest), stop);
         return new StudyOutcome(name, role, directory, result, false, clock.Elapsed, model, parameters);
     }
 
+    /// <summary>The model's size as the run builds it: classes and channels from the dataset itself.</summary>
     private static long ParameterCount(string model, RunConfig config)
     {
-        var channels = config.Dataset.Name == DatasetName.FashionMnist ? 1 : 3;
-        var classes = config.Dataset.Name switch
-        {
-            DatasetName.FashionMnist or DatasetName.Cifar10 => 10,
-            DatasetName.Cifar100 => 100,
-            DatasetName.TinyImagenet => 200,
-            _ => 1000,
-        };
-        using var network = ModelZoo.Create(model, new ModelOptions(classes, channels, RunFactory.VariantFor(config.Dataset.Name)));
+        var test = RunFactory.OpenSplit(config, train: false);
+        using var network = ModelZoo.Create(model, new ModelOptions(test.NumClasses, test.Geometry.Channels, RunFactory.VariantFor(config.Dataset.Name)));
         return network.ParameterCount();
     }
 
@@ -145,10 +139,12 @@ public sealed class StudyRunner
     private static string PrettyDataset(DatasetName name) => name switch
     {
         DatasetName.FashionMnist => "Fashion-MNIST",
+        DatasetName.Mnist => "MNIST",
         DatasetName.Cifar10 => "CIFAR-10",
         DatasetName.Cifar100 => "CIFAR-100",
         DatasetName.TinyImagenet => "Tiny-ImageNet",
-        _ => "ImageNet",
+        DatasetName.Imagenet => "ImageNet",
+        _ => "an image folder",
     };
 }
 

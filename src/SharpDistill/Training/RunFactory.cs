@@ -33,10 +33,10 @@ public static class RunFactory
         var teacherSource = "";
         try
         {
-            if (DistillerRegistry.NeedsTeacher(config.Distiller.Method))
+            if (config.Distiller.Descriptor.NeedsTeacher)
             {
                 if (string.IsNullOrWhiteSpace(config.Models.Teacher))
-                    throw new ConfigException($"method '{ConfigNames.ToKey(config.Distiller.Method.ToString())}' needs a teacher: set models.teacher (a zoo name)");
+                    throw new ConfigException($"method '{config.Distiller.Method}' needs a teacher: set models.teacher (a zoo name)");
                 if (string.IsNullOrWhiteSpace(config.Models.TeacherCheckpoint))
                     throw new ConfigException("models.teacher_checkpoint is empty: a distillation run needs the trained teacher's weights (.safetensors or PyTorch .pth)");
                 teacher = ModelZoo.Create(config.Models.Teacher, options);
@@ -44,7 +44,7 @@ public static class RunFactory
             }
             student.To(device);
             teacher?.To(device);
-            var distiller = DistillerRegistry.Create(config.Distiller, student, teacher);
+            var distiller = config.Distiller.CreateDistiller(student, teacher);
             foreach (var (_, module) in distiller.ExtraModules) module.To(device);
 
             var normalize = DatasetCatalog.DefaultNormalize(catalogName);
@@ -85,7 +85,7 @@ public static class RunFactory
     public static DataLoader TestLoader(RunConfig config, IDataset test)
     {
         var normalize = DatasetCatalog.DefaultNormalize(CatalogName(config.Dataset.Name));
-        ISampleTransform transform = config.Dataset.Name == DatasetName.Imagenet
+        ISampleTransform transform = config.Dataset.Name is DatasetName.Imagenet or DatasetName.ImageFolder
             ? new ImagePipeline(normalize, ViewPipelines.ImageNetEval())
             : new ImagePipeline(normalize);
         return new DataLoader(test, transform, new DataLoaderOptions
@@ -103,8 +103,8 @@ public static class RunFactory
         var name = config.Experiment.Name;
         if (string.IsNullOrWhiteSpace(name))
         {
-            var method = ConfigNames.ToKey(config.Distiller.Method.ToString());
-            var teacher = DistillerRegistry.NeedsTeacher(config.Distiller.Method) ? config.Models.Teacher.Replace('/', '-') + "_" : "";
+            var method = config.Distiller.Method;
+            var teacher = config.Distiller.Descriptor.NeedsTeacher ? config.Models.Teacher.Replace('/', '-') + "_" : "";
             name = $"{ConfigNames.ToKey(config.Dataset.Name.ToString())}_{method}_{teacher}{config.Models.Student.Replace('/', '-')}";
         }
         return Path.Combine(config.Experiment.OutputDir, name);
@@ -113,26 +113,28 @@ public static class RunFactory
     public static string CatalogName(DatasetName name) => name switch
     {
         DatasetName.FashionMnist => "fashion-mnist",
+        DatasetName.Mnist => "mnist",
         DatasetName.Cifar10 => "cifar10",
         DatasetName.Cifar100 => "cifar100",
         DatasetName.TinyImagenet => "tiny-imagenet",
         DatasetName.Imagenet => "imagenet",
+        DatasetName.ImageFolder => "image-folder",
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
     /// <summary>
     /// The reference CIFAR and ImageNet definitions pool a fixed final map; Tiny-ImageNet (64 px) and
-    /// Fashion-MNIST (28 px) need the global-pooling variant.
+    /// (Fashion-)MNIST (28 px) need the global-pooling variant.
     /// </summary>
     public static ModelVariant VariantFor(DatasetName name) =>
-        name is DatasetName.TinyImagenet or DatasetName.FashionMnist ? ModelVariant.TinyImageNet : ModelVariant.Standard;
+        name is DatasetName.TinyImagenet or DatasetName.FashionMnist or DatasetName.Mnist ? ModelVariant.TinyImageNet : ModelVariant.Standard;
 
     public static ViewPair ViewsFor(DatasetName name) => name switch
     {
-        DatasetName.FashionMnist => ViewPipelines.FashionMnist(),
+        DatasetName.FashionMnist or DatasetName.Mnist => ViewPipelines.FashionMnist(),
         DatasetName.Cifar10 or DatasetName.Cifar100 => ViewPipelines.Cifar(),
         DatasetName.TinyImagenet => ViewPipelines.TinyImageNet(),
-        DatasetName.Imagenet => ViewPipelines.ImageNet(),
+        DatasetName.Imagenet or DatasetName.ImageFolder => ViewPipelines.ImageNet(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 

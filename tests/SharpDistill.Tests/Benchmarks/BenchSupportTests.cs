@@ -39,7 +39,8 @@ public class BenchSupportTests
     [Fact]
     public void EveryBenchMethodNameIsAccepted()
     {
-        foreach (var name in BenchMethods.Names) new BenchOptions { Method = name }.Validate();
+        foreach (var name in SharpDistill.Distillers.MethodRegistry.Names) new BenchOptions { Method = name }.Validate();
+        Assert.Contains("valid methods", Assert.Throws<ArgumentException>(() => new BenchOptions { Method = "magic" }.Validate()).Message);
         Assert.Throws<ArgumentException>(() => new BenchOptions { Teacher = "", Method = "kd" }.Validate());
         new BenchOptions { Teacher = "", Method = "ce" }.Validate();
     }

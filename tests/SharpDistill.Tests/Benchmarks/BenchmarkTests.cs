@@ -120,7 +120,7 @@ public class BenchmarkTests
     }
 
     [Theory]
-    [InlineData("nope", "valid methods: crld, kd")]
+    [InlineData("nope", "valid methods: ce, cmkd, crld, dcd")]
     [InlineData("crld", "--batch-size")]
     public void BadOptionsAreRejectedByName(string method, string expected)
     {

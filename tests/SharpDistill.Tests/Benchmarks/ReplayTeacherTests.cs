@@ -1,6 +1,7 @@
 using SharpDistill.Benchmarks;
 using SharpDistill.Config;
 using SharpDistill.Distillers;
+using SharpDistill.Distillers.Losses;
 using SharpDistill.Models;
 using SharpDistill.Tests.Models;
 using SharpDistill.Torch;
@@ -26,7 +27,7 @@ public class ReplayTeacherTests
             var views = new[] { Tensors.Randn(new long[] { 3, 3, 32, 32 }, generator), Tensors.Randn(new long[] { 3, 3, 32, 32 }, generator) };
             var labels = Tensor.FromArray(new long[] { 0, 5, 99 });
             // Thresholds 0 keep every sample, so that the gated KD terms are exercised too.
-            var config = new CrldConfig { TauW = 0, TauS = 0 };
+            var config = new CrldSettings { TauW = 0, TauS = 0 };
 
             // The distiller owns (and disposes) its teacher: the real run gets its own copy.
             var (realLosses, realGrads) = Step(Student(), Teacher(), views, labels, config, replay: null, mode);
@@ -105,9 +106,9 @@ public class ReplayTeacherTests
     }
 
     private static (Dictionary<string, double> Losses, List<float[]> Grads) Step(ZooModel student, ZooModel teacherForDistiller,
-        Tensor[] views, Tensor labels, CrldConfig config, ReplayTeacher? replay, TeacherForwardMode mode)
+        Tensor[] views, Tensor labels, CrldSettings config, ReplayTeacher? replay, TeacherForwardMode mode)
     {
-        using var distiller = new CrldDistiller(student, teacherForDistiller, config);
+        using var distiller = new CrldDistiller(new DistillerParts(student, teacherForDistiller, MethodRegistry.PooledFeatureWidth), config);
         distiller.TrainMode();
         using var scope = new TensorScope();
         if (replay != null) replay.Load(views, TeacherForward.Run(replay.Source, views, mode));

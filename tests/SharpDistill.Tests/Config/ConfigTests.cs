@@ -1,4 +1,6 @@
 using SharpDistill.Config;
+using SharpDistill.Distillers;
+using SharpDistill.Distillers.Losses;
 
 namespace SharpDistill.Tests.Config;
 
@@ -24,8 +26,8 @@ public class ConfigTests : IDisposable
         Assert.Equal(new[] { 150, 180, 210 }, c.Solver.LrDecayStages);
         Assert.Equal(5e-4, c.Solver.WeightDecay);
         Assert.Equal((1.0, 2.0, 0.5, 4.0, 0.9, 0.2),
-            (c.Distiller.Crld.CeWeight, c.Distiller.Crld.WvWeight, c.Distiller.Crld.CvWeight, c.Distiller.Crld.Temperature,
-             c.Distiller.Crld.TauW, c.Distiller.Crld.TauS));
+            (c.Distiller.Settings<CrldSettings>().CeWeight, c.Distiller.Settings<CrldSettings>().WvWeight, c.Distiller.Settings<CrldSettings>().CvWeight, c.Distiller.Settings<CrldSettings>().Temperature,
+             c.Distiller.Settings<CrldSettings>().TauW, c.Distiller.Settings<CrldSettings>().TauS));
     }
 
     [Fact]
@@ -35,9 +37,9 @@ public class ConfigTests : IDisposable
         var c = RunConfig.Load(new[] { path }, Array.Empty<string>());
         Assert.Equal(0.01, c.Solver.Lr);
         Assert.Equal(new[] { 30, 60 }, c.Solver.LrDecayStages);
-        Assert.Equal(DistillMethod.Dkd, c.Distiller.Method);
-        Assert.Equal(2.0, c.Distiller.Dkd.Beta);
-        Assert.Equal(8.0, new DkdConfig().Beta);
+        Assert.Equal("dkd", c.Distiller.Method);
+        Assert.Equal(2.0, c.Distiller.Settings<DkdSettings>().Beta);
+        Assert.Equal(8.0, new DkdSettings().Beta);
         Assert.Equal(240, c.Solver.Epochs);
     }
 
@@ -48,7 +50,7 @@ public class ConfigTests : IDisposable
         var c = RunConfig.Load(new[] { path },
             new[] { "solver.epochs=3", "distiller.crld.tau_w=0.5", "solver.lr_decay_stages=[1,2]", "dataset.name=cifar100", "log.progress=false" });
         Assert.Equal(3, c.Solver.Epochs);
-        Assert.Equal(0.5, c.Distiller.Crld.TauW);
+        Assert.Equal(0.5, c.Distiller.Settings<CrldSettings>().TauW);
         Assert.Equal(new[] { 1, 2 }, c.Solver.LrDecayStages);
         Assert.Equal(DatasetName.Cifar100, c.Dataset.Name);
         Assert.False(c.Log.Progress);
@@ -110,6 +112,6 @@ public class ConfigTests : IDisposable
         Assert.Equal(ConfigWriter.Hash(c), ConfigWriter.Hash(back));
         Assert.NotEqual(ConfigWriter.Hash(c), ConfigWriter.Hash(new RunConfig()));
         Assert.Contains("lr: 0.01", File.ReadAllText(path));
-        Assert.Contains("method: dist", File.ReadAllText(path));
+        Assert.Contains("method: 'dist'", File.ReadAllText(path));
     }
 }

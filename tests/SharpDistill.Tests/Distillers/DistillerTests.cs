@@ -1,5 +1,6 @@
 using SharpDistill.Config;
 using SharpDistill.Distillers;
+using SharpDistill.Distillers.Losses;
 using SharpDistill.Models;
 using SharpDistill.Torch;
 
@@ -17,6 +18,8 @@ public class DistillerTests
             Tensors.RandInt(0, 10, new long[] { n }, g));
     }
 
+    private static DistillerParts Parts(ZooModel student, ZooModel teacher) => new(student, teacher, MethodRegistry.PooledFeatureWidth);
+
     private static Dictionary<string, double> Values(DistillerStep step) => step.Losses.ToDictionary(l => l.Key, l => l.Value.ToDouble());
 
     [Fact]
@@ -31,11 +34,10 @@ public class DistillerTests
         // Thresholds at the median teacher confidence keep half the samples, so the gating is really exercised.
         double Median(Tensor x) => F.Softmax(teacher.ForwardLogits(x), 1).Max(1).Values.Median();
         var (tauW, tauS) = (Median(weak), Median(strong));
-        var config = new DistillerConfig { Method = DistillMethod.Kd, CrossView = new CrossViewConfig { Enabled = true, TauW = tauW, TauS = tauS } };
-        config.Crld.TauW = tauW;
-        config.Crld.TauS = tauS;
-        var crld = new CrldDistiller(student, teacher, config.Crld);
-        var composed = DistillerRegistry.Create(config, student, teacher);
+        var config = new DistillerConfig { Method = "kd", CrossView = new CrossViewConfig { Enabled = true, TauW = tauW, TauS = tauS } };
+        var crldSettings = new CrldSettings { TauW = tauW, TauS = tauS, Temperature = config.Settings<KdSettings>().Temperature };
+        var crld = new CrldDistiller(Parts(student, teacher), crldSettings);
+        var composed = config.CreateDistiller(student, teacher);
         Assert.Equal("kd+crld", composed.Method);
         student.Eval(); // same forward both times (no batch statistics), so the two losses see the same logits
         var a = Values(crld.TrainStep(new[] { weak, strong }, labels, new TrainingProgress(1, 1)));
@@ -51,7 +53,7 @@ public class DistillerTests
     [Fact]
     public void CrldRunsTheStudentTwiceAndKeepsTheTeacherFrozen()
     {
-        using var distiller = new CrldDistiller(Model(), Model(), new CrldConfig());
+        using var distiller = new CrldDistiller(Parts(Model(), Model()), new CrldSettings());
         var (weak, strong, labels) = Batch();
         using (new TensorScope())
         {
@@ -73,12 +75,12 @@ public class DistillerTests
     [Fact]
     public void DkdWarmUpScalesOnlyTheDistillationPart()
     {
-        Assert.Equal(0.05, DkdDistiller.WarmupFactor(1, 20), 12);
-        Assert.Equal(1.0, DkdDistiller.WarmupFactor(20, 20));
-        Assert.Equal(1.0, DkdDistiller.WarmupFactor(200, 20));
+        Assert.Equal(0.05, DkdMethod.WarmupFactor(1, 20), 12);
+        Assert.Equal(1.0, DkdMethod.WarmupFactor(20, 20));
+        Assert.Equal(1.0, DkdMethod.WarmupFactor(200, 20));
         var student = Model();
         var teacher = Model();
-        using var distiller = new DkdDistiller(student, teacher, new DkdConfig());
+        using var distiller = new DkdMethod().Create(new DkdSettings(), Parts(student, teacher));
         var (weak, _, labels) = Batch();
         using (new TensorScope())
         {
@@ -88,14 +90,14 @@ public class DistillerTests
             Assert.Equal(early["loss_ce"], late["loss_ce"], 10);
             Assert.Equal(early["loss_kd"] * 20, late["loss_kd"], 4);
         }
-        Assert.Throws<ArgumentException>(() => new DkdDistiller(Model(), Model(), new DkdConfig { Warmup = 0 }));
+        Assert.Throws<ArgumentException>(() => new DkdMethod().Create(new DkdSettings { Warmup = 0 }, Parts(Model(), Model())));
     }
 
     [Fact]
     public void DcdTrainsBothHeadsAndItsScaleButNotTheTeacher()
     {
-        var config = new DistillerConfig { Method = DistillMethod.Dcd };
-        using var distiller = DistillerRegistry.Create(config, Model(), Model("resnet8x4"));
+        var config = new DistillerConfig { Method = "dcd" };
+        using var distiller = config.CreateDistiller(Model(), Model("resnet8x4"));
         var dcd = Assert.IsType<DcdDistiller>(distiller);
         Assert.Equal(new long[] { 128, 64 }, dcd.Heads.EmbedStudent.Weight.Shape);
         Assert.Equal(new long[] { 128, 256 }, dcd.Heads.EmbedTeacher.Weight.Shape);
@@ -118,14 +120,15 @@ public class DistillerTests
     [Fact]
     public void TheRegistryExplainsWhatIsWrong()
     {
-        Assert.Contains("crld", Assert.Throws<ArgumentException>(() => DistillerRegistry.Parse("crd")).Message);
-        Assert.Equal(DistillMethod.Cmkd, DistillerRegistry.Parse("CMKD"));
+        Assert.Contains("crld", Assert.Throws<ArgumentException>(() => MethodRegistry.Find("crd")).Message);
+        Assert.Equal("cmkd", MethodRegistry.Find("CMKD").Name);
         Assert.Contains("needs a teacher", Assert.Throws<ArgumentException>(() =>
-            DistillerRegistry.Create(new DistillerConfig { Method = DistillMethod.Kd }, Model(), null)).Message);
-        Assert.Contains("cross_view applies to", Assert.Throws<ArgumentException>(() =>
-            DistillerRegistry.Create(new DistillerConfig { Method = DistillMethod.Dcd, CrossView = new CrossViewConfig { Enabled = true } }, Model(), Model())).Message);
-        using var vanilla = DistillerRegistry.Create(new DistillerConfig { Method = DistillMethod.Ce }, Model(), null);
-        Assert.IsType<VanillaDistiller>(vanilla);
+            new DistillerConfig { Method = "kd" }.CreateDistiller(Model(), null)).Message);
+        var notComposable = Assert.Throws<ArgumentException>(() =>
+            new DistillerConfig { Method = "dcd", CrossView = new CrossViewConfig { Enabled = true } }.CreateDistiller(Model(), Model())).Message;
+        Assert.Contains("cross_view applies to cmkd, dist, dkd, kd", notComposable);
+        using var vanilla = new DistillerConfig { Method = "ce" }.CreateDistiller(Model(), null);
+        Assert.Equal(("ce", null), (vanilla.Method, vanilla.Teacher));
     }
 }
 

@@ -18,8 +18,8 @@ public class CmkdLossTests
         // Pearson correlation (same centred vectors, same eps) is exactly DIST's.
         using var scope = new TensorScope();
         var (student, teacher, _) = Batch();
-        var settings = new CmkdSettings(RankOn: CmkdRankInput.Probability, RankStrength: 1.0);
-        using var cmkd = CmkdLoss.Compute(student, teacher, settings: settings);
+        var settings = new CmkdSettings { RankOn = CmkdRankInput.Probability, RankStrength = 1.0 };
+        using var cmkd = CmkdLoss.Compute(student, teacher, null, settings: settings);
         using var dist = DistLoss.Compute(student, teacher, settings.Beta, settings.Gamma, settings.Tau);
         Assert.Equal(Value(dist.Total), Value(cmkd.Total), 9);
         Assert.Equal(1.0, cmkd.MeanInterBlocks);
@@ -32,10 +32,9 @@ public class CmkdLossTests
         using var scope = new TensorScope();
         var (student, teacher, _) = Batch(batch: 3, classes: 6);
         // Spearman only (λ = 1), no intra term, ranks exact on both sides.
-        var settings = new CmkdSettings(Gamma: 0, RankStrength: 1e-6, TeacherRank: CmkdTeacherRank.Hard,
-            Weighting: CmkdWeighting.Fixed, FixedWeight: 1.0, Tau: 1.0, Beta: 1.0);
+        var settings = new CmkdSettings { Gamma = 0, RankStrength = 1e-6, TeacherRank = CmkdTeacherRank.Hard, Weighting = CmkdWeighting.Fixed, FixedWeight = 1.0, Tau = 1.0, Beta = 1.0 };
         var leaf = student.Clone().RequiresGrad_();
-        using var terms = CmkdLoss.Compute(leaf, teacher, settings: settings);
+        using var terms = CmkdLoss.Compute(leaf, teacher, null, settings: settings);
         Assert.Equal(6.0, terms.MeanInterBlocks);
         double[] HardRanks(double[] row) => row.Select(v => (double)row.Count(w => w < v) + 1).ToArray();
         var s = ReferenceFormulas.Rows(Values(student), 6);
@@ -54,8 +53,7 @@ public class CmkdLossTests
     {
         using var scope = new TensorScope();
         var (student, teacher, target) = Batch(batch: 4, classes: 5);
-        var settings = new CmkdSettings(RankOn: rankOn, RankRegularization: regularization, TeacherRank: teacherRank,
-            RankStrength: rankOn == CmkdRankInput.Logit ? 0.3 : 0.02, Difficulty: CmkdDifficulty.GroundTruthProbability);
+        var settings = new CmkdSettings { RankOn = rankOn, RankRegularization = regularization, TeacherRank = teacherRank, RankStrength = rankOn == CmkdRankInput.Logit ? 0.3 : 0.02, Difficulty = CmkdDifficulty.GroundTruthProbability };
         Tensor Loss(Tensor s) => CmkdLoss.Compute(s, teacher, target, settings).Total;
         AssertClose(FiniteDifferenceGradient(student, Loss), AutogradGradient(student, Loss), 1e-6, "∂CMKD/∂student");
     }
@@ -73,15 +71,15 @@ public class CmkdLossTests
         Assert.Equal(1.0, entropy[0], 12);
         var h1 = -(0.97 * Math.Log(0.97) + 3 * 0.01 * Math.Log(0.01)) / Math.Log(4);
         Assert.Equal(h1, entropy[1], 12);
-        AssertClose(new[] { 0.75, 0.03, 0.5 }, W(new CmkdSettings(Difficulty: CmkdDifficulty.Confidence)), 1e-12, "confidence difficulty");
-        AssertClose(new[] { 0.75, 0.99, 0.5 }, W(new CmkdSettings(Difficulty: CmkdDifficulty.GroundTruthProbability)), 1e-12, "ground-truth difficulty");
-        var minMax = W(new CmkdSettings(WeightNormalization: CmkdWeightNormalization.MinMax));
+        AssertClose(new[] { 0.75, 0.03, 0.5 }, W(new CmkdSettings { Difficulty = CmkdDifficulty.Confidence }), 1e-12, "confidence difficulty");
+        AssertClose(new[] { 0.75, 0.99, 0.5 }, W(new CmkdSettings { Difficulty = CmkdDifficulty.GroundTruthProbability }), 1e-12, "ground-truth difficulty");
+        var minMax = W(new CmkdSettings { WeightNormalization = CmkdWeightNormalization.MinMax });
         Assert.Equal(1.0, minMax.Max(), 6);
         Assert.Equal(0.0, minMax.Min(), 12);
-        var sigmoid = W(new CmkdSettings(WeightNormalization: CmkdWeightNormalization.Sigmoid));
+        var sigmoid = W(new CmkdSettings { WeightNormalization = CmkdWeightNormalization.Sigmoid });
         // sigmoid((d − mean d)/T_w): the logits of the weights are centred on zero.
         Assert.Equal(0.0, sigmoid.Select(w => Math.Log(w / (1 - w))).Average(), 12);
-        Assert.Equal(new[] { 0.3, 0.3, 0.3 }, W(new CmkdSettings(Weighting: CmkdWeighting.Fixed, FixedWeight: 0.3)));
+        Assert.Equal(new[] { 0.3, 0.3, 0.3 }, W(new CmkdSettings { Weighting = CmkdWeighting.Fixed, FixedWeight = 0.3 }));
     }
 
     [Fact]
@@ -89,8 +87,8 @@ public class CmkdLossTests
     {
         using var scope = new TensorScope();
         var (student, teacher, _) = Batch();
-        double Total(double lambda, bool onHard) => Value(CmkdLoss.Compute(student, teacher, settings:
-            new CmkdSettings(Weighting: CmkdWeighting.Fixed, FixedWeight: lambda, SpearmanOnHard: onHard)).Total);
+        double Total(double lambda, bool onHard) => Value(CmkdLoss.Compute(student, teacher, null, settings:
+            new CmkdSettings { Weighting = CmkdWeighting.Fixed, FixedWeight = lambda, SpearmanOnHard = onHard }).Total);
         Assert.Equal(Total(0.8, true), Total(0.2, false), 12);
         Assert.NotEqual(Total(0.8, true), Total(0.8, false), 6);
     }
@@ -100,7 +98,7 @@ public class CmkdLossTests
     {
         using var scope = new TensorScope();
         var (student, _, _) = Batch();
-        using var terms = CmkdLoss.Compute(student, student);
+        using var terms = CmkdLoss.Compute(student, student, null, new CmkdSettings());
         Assert.True(Math.Abs(Value(terms.Total)) < 1e-3, $"got {Value(terms.Total)}"); // eps 1e-8 on the norm product
     }
 
@@ -110,15 +108,15 @@ public class CmkdLossTests
         using var scope = new TensorScope();
         var (student, teacher, _) = Batch();
         var one = Randn(1, 1, 5);
-        Assert.Contains("intra-class", Assert.Throws<ArgumentException>(() => CmkdLoss.Compute(one, one)).Message);
-        using (CmkdLoss.Compute(one, Randn(2, 1, 5), settings: new CmkdSettings(Gamma: 0))) { }
+        Assert.Contains("intra-class", Assert.Throws<ArgumentException>(() => CmkdLoss.Compute(one, one, null, new CmkdSettings())).Message);
+        using (CmkdLoss.Compute(one, Randn(2, 1, 5), null, settings: new CmkdSettings { Gamma = 0 })) { }
         Assert.Contains("labels", Assert.Throws<ArgumentException>(() =>
-            CmkdLoss.Compute(student, teacher, settings: new CmkdSettings(Difficulty: CmkdDifficulty.GroundTruthProbability))).Message);
+            CmkdLoss.Compute(student, teacher, null, settings: new CmkdSettings { Difficulty = CmkdDifficulty.GroundTruthProbability })).Message);
         Assert.Contains("rank_strength", Assert.Throws<ArgumentException>(() =>
-            CmkdLoss.Compute(student, teacher, settings: new CmkdSettings(RankStrength: 0))).Message);
+            CmkdLoss.Compute(student, teacher, null, settings: new CmkdSettings { RankStrength = 0 })).Message);
         Assert.Contains("fixed_weight", Assert.Throws<ArgumentException>(() =>
-            CmkdLoss.Compute(student, teacher, settings: new CmkdSettings(FixedWeight: 1.5))).Message);
+            CmkdLoss.Compute(student, teacher, null, settings: new CmkdSettings { FixedWeight = 1.5 })).Message);
         var single = Randn(3, 4, 1);
-        Assert.Contains("classes", Assert.Throws<ArgumentException>(() => CmkdLoss.Compute(single, single)).Message);
+        Assert.Contains("classes", Assert.Throws<ArgumentException>(() => CmkdLoss.Compute(single, single, null, new CmkdSettings())).Message);
     }
 }

@@ -13,7 +13,7 @@ public class CrldLossTests
         Randn(12, batch, classes, 3.0), Randn(13, batch, classes, 3.0),
         Tensor.FromArray(Enumerable.Range(0, (int)batch).Select(i => (long)(i % classes)).ToArray()));
 
-    private static CrldLossTerms Compute(Views v, CrldLossSettings settings) =>
+    private static CrldLossTerms Compute(Views v, CrldSettings settings) =>
         CrldLoss.Compute(v.StudentWeak, v.StudentStrong, v.TeacherWeak, v.TeacherStrong, v.Target, settings);
 
     [Fact]
@@ -22,7 +22,7 @@ public class CrldLossTests
         using var scope = new TensorScope();
         var v = RandomViews();
         // Softmax confidences never exceed 1, so thresholds above 1 drop every sample.
-        using var terms = Compute(v, new CrldLossSettings(TauW: 1.01, TauS: 1.01));
+        using var terms = Compute(v, new CrldSettings { TauW = 1.01, TauS = 1.01 });
         Assert.All(Values(terms.MaskWeak), m => Assert.Equal(0.0, m));
         Assert.All(Values(terms.MaskStrong), m => Assert.Equal(0.0, m));
         Assert.Equal(0.0, Value(terms.KdWithinView));
@@ -33,7 +33,7 @@ public class CrldLossTests
         var kdGrads = Autograd.Grad(new[] { terms.KdWithinView + terms.KdCrossView }, new[] { v.StudentWeak, v.StudentStrong });
         Assert.All(kdGrads, g => Assert.All(Values(g!), x => Assert.Equal(0.0, x)));
         // Autograd.Grad frees the graph: differentiate a fresh evaluation.
-        using var again = Compute(v, new CrldLossSettings(TauW: 1.01, TauS: 1.01));
+        using var again = Compute(v, new CrldSettings { TauW = 1.01, TauS = 1.01 });
         var totalGrads = Autograd.Grad(new[] { again.Total }, new[] { v.StudentWeak, v.StudentStrong });
         var ceOnly = CrossEntropyLoss.Compute(v.StudentWeak, v.Target) + CrossEntropyLoss.Compute(v.StudentStrong, v.Target);
         var ceGrads = Autograd.Grad(new[] { ceOnly }, new[] { v.StudentWeak, v.StudentStrong });
@@ -45,7 +45,7 @@ public class CrldLossTests
     {
         using var scope = new TensorScope();
         var v = RandomViews();
-        var settings = new CrldLossSettings(TauW: 0, TauS: 0);
+        var settings = new CrldSettings { TauW = 0, TauS = 0 };
         using var terms = Compute(v, settings);
         Assert.All(Values(terms.MaskWeak), m => Assert.Equal(1.0, m));
         Assert.All(Values(terms.MaskStrong), m => Assert.Equal(1.0, m));
@@ -64,7 +64,7 @@ public class CrldLossTests
         var studentWeak = Tensor.FromArray(new double[] { 1, 2, 3, -1, 0.5, 2 }, 2, 3);
         var studentStrong = Tensor.FromArray(new double[] { 0.3, -2, 1, 2, 2, -1 }, 2, 3);
         var target = Labels(0, 1);
-        var settings = new CrldLossSettings(TauW: 0.9, TauS: 0.9, Temperature: 2.0);
+        var settings = new CrldSettings { TauW = 0.9, TauS = 0.9, Temperature = 2.0 };
         using var terms = CrldLoss.Compute(studentWeak, studentStrong, teacherWeak, teacherStrong, target, settings);
         Assert.Equal(new[] { 1.0, 0.0 }, Values(terms.MaskWeak));
         Assert.Equal(new[] { 0.0, 1.0 }, Values(terms.MaskStrong));
@@ -95,12 +95,12 @@ public class CrldLossTests
     {
         using var scope = new TensorScope();
         var v = RandomViews(batch: 1);
-        var settings = new CrldLossSettings(TauW: 0, TauS: 0);
+        var settings = new CrldSettings { TauW = 0, TauS = 0 };
         using (var terms = Compute(v, settings))
             Assert.True(Value(terms.Total) > 0);
 
         var bigger = RandomViews(batch: 4);
-        var mixed = new CrldLossSettings(TauW: 0.5, TauS: 0.3, Temperature: 2.0);
+        var mixed = new CrldSettings { TauW = 0.5, TauS = 0.3, Temperature = 2.0 };
         Tensor LossOfWeak(Tensor sw) => CrldLoss.Compute(sw, bigger.StudentStrong.Detach(), bigger.TeacherWeak, bigger.TeacherStrong, bigger.Target, mixed).Total;
         Tensor LossOfStrong(Tensor ss) => CrldLoss.Compute(bigger.StudentWeak.Detach(), ss, bigger.TeacherWeak, bigger.TeacherStrong, bigger.Target, mixed).Total;
         AssertClose(FiniteDifferenceGradient(bigger.StudentWeak, LossOfWeak), AutogradGradient(bigger.StudentWeak, LossOfWeak), 1e-6, "∂CRLD/∂z_sw");
@@ -114,12 +114,12 @@ public class CrldLossTests
         var v = RandomViews();
         var wrong = Randn(1, 6, 4);
         var e = Assert.Throws<ArgumentException>(() =>
-            CrldLoss.Compute(v.StudentWeak, v.StudentStrong, wrong, v.TeacherStrong, v.Target));
+            CrldLoss.Compute(v.StudentWeak, v.StudentStrong, wrong, v.TeacherStrong, v.Target, new CrldSettings()));
         Assert.Contains("teacherWeak", e.Message);
         Assert.Contains("[6, 4]", e.Message);
         Assert.Contains("CRLD", e.Message);
-        Assert.Throws<ArgumentException>(() => Compute(v, new CrldLossSettings(Temperature: 0)));
+        Assert.Throws<ArgumentException>(() => Compute(v, new CrldSettings { Temperature = 0 }));
         Assert.Throws<ArgumentException>(() =>
-            CrldLoss.Compute(v.StudentWeak, v.StudentStrong, v.TeacherWeak, v.TeacherStrong, Labels(0, 1)));
+            CrldLoss.Compute(v.StudentWeak, v.StudentStrong, v.TeacherWeak, v.TeacherStrong, Labels(0, 1), new CrldSettings()));
     }
 }

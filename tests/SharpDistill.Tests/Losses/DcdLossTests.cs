@@ -11,7 +11,7 @@ public class DcdLossTests
     private static readonly double[] TeacherRows = { 0.9, 0.1, 0, 1, -1, 0.2 };
 
     private static DcdLossTerms Compute(double[] student, double[] teacher, double theta, double b, double alpha = 0.5) =>
-        DcdLoss.Compute(Tensor.FromArray(student, 3, 2), Tensor.FromArray(teacher, 3, 2), Tensor.FromScalar(theta), Tensor.FromScalar(b), alpha);
+        DcdLoss.Compute(Tensor.FromArray(student, 3, 2), Tensor.FromArray(teacher, 3, 2), Tensor.FromScalar(theta), Tensor.FromScalar(b), alpha, 10.0);
 
     [Theory]
     [InlineData(1.0, 0.0, 0.3956055447, 0.5885350780, 0.6898730837)]
@@ -44,7 +44,7 @@ public class DcdLossTests
         {
             var theta = Tensor.FromScalar(thetaValue).RequiresGrad_();
             var b = Tensor.FromScalar(0.0).RequiresGrad_();
-            var terms = DcdLoss.Compute(Tensor.FromArray(StudentRows, 3, 2), Tensor.FromArray(TeacherRows, 3, 2), theta, b);
+            var terms = DcdLoss.Compute(Tensor.FromArray(StudentRows, 3, 2), Tensor.FromArray(TeacherRows, 3, 2), theta, b, 0.5, 10.0);
             var g = Autograd.Grad(new[] { terms.Total }, new[] { theta, b });
             return new[] { Value(g[0]!), Value(g[1]!) };
         }
@@ -62,8 +62,8 @@ public class DcdLossTests
         var teacher = Randn(21, 5, 4);
         var theta = Tensor.FromScalar(0.7);
         var b = Tensor.FromScalar(0.2);
-        Tensor OfStudent(Tensor s) => DcdLoss.Compute(s, teacher, theta, b).Total;
-        Tensor OfTeacher(Tensor t) => DcdLoss.Compute(student, t, theta, b).Total;
+        Tensor OfStudent(Tensor s) => DcdLoss.Compute(s, teacher, theta, b, 0.5, 10.0).Total;
+        Tensor OfTeacher(Tensor t) => DcdLoss.Compute(student, t, theta, b, 0.5, 10.0).Total;
         AssertClose(FiniteDifferenceGradient(student, OfStudent), AutogradGradient(student, OfStudent), 1e-6, "∂L_DCD/∂z_s");
         AssertClose(FiniteDifferenceGradient(teacher, OfTeacher), AutogradGradient(teacher, OfTeacher), 1e-6, "∂L_DCD/∂z_t");
     }
@@ -72,7 +72,7 @@ public class DcdLossTests
     public void SingleSampleBatchHasNothingToContrast()
     {
         using var scope = new TensorScope();
-        using var terms = DcdLoss.Compute(Randn(1, 1, 4), Randn(2, 1, 4), Tensor.FromScalar(1.0), Tensor.FromScalar(0.0));
+        using var terms = DcdLoss.Compute(Randn(1, 1, 4), Randn(2, 1, 4), Tensor.FromScalar(1.0), Tensor.FromScalar(0.0), 0.5, 10.0);
         Assert.Equal(0.0, Value(terms.Contrastive), 14);
         Assert.Equal(0.0, Value(terms.Consistency), 14);
     }
@@ -83,9 +83,9 @@ public class DcdLossTests
         using var scope = new TensorScope();
         var a = Randn(1, 3, 2);
         var theta = Tensor.FromScalar(1.0);
-        Assert.Contains("[3, 4]", Assert.Throws<ArgumentException>(() => DcdLoss.Compute(a, Randn(2, 3, 4), theta, theta)).Message);
+        Assert.Contains("[3, 4]", Assert.Throws<ArgumentException>(() => DcdLoss.Compute(a, Randn(2, 3, 4), theta, theta, 0.5, 10.0)).Message);
         var vector = Tensor.FromArray(new double[] { 1, 2 });
-        Assert.Contains("theta", Assert.Throws<ArgumentException>(() => DcdLoss.Compute(a, a, vector, theta)).Message);
-        Assert.Contains("maxTau", Assert.Throws<ArgumentException>(() => DcdLoss.Compute(a, a, theta, theta, maxTau: 0)).Message);
+        Assert.Contains("theta", Assert.Throws<ArgumentException>(() => DcdLoss.Compute(a, a, vector, theta, 0.5, 10.0)).Message);
+        Assert.Contains("maxTau", Assert.Throws<ArgumentException>(() => DcdLoss.Compute(a, a, theta, theta, 0.5, maxTau: 0)).Message);
     }
 }

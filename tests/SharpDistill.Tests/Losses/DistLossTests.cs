@@ -29,7 +29,7 @@ public class DistLossTests
     {
         using var scope = new TensorScope();
         var one = Randn(1, 1, 5);
-        var e = Assert.Throws<ArgumentException>(() => DistLoss.Compute(one, one));
+        var e = Assert.Throws<ArgumentException>(() => DistLoss.Compute(one, one, 2.0, 2.0, 4.0));
         Assert.Contains("intra-class", e.Message);
         Assert.Contains("at least 2", e.Message);
         Assert.Throws<ArgumentException>(() => DistLoss.IntraClass(F.Softmax(one, 1), F.Softmax(one, 1)));
@@ -55,7 +55,7 @@ public class DistLossTests
     {
         using var scope = new TensorScope();
         var logits = Randn(4, 5, 6, 2.0);
-        using (var same = DistLoss.Compute(logits, logits))
+        using (var same = DistLoss.Compute(logits, logits, 2.0, 2.0, 4.0))
             Assert.True(Math.Abs(Value(same.Total)) < 1e-3); // not exactly 0: DIST adds eps 1e-8 to the norm product
         var teacher = Randn(5, 5, 6, 2.0);
         Tensor Loss(Tensor s) => DistLoss.Compute(s, teacher, 2, 2, 4).Total;

@@ -31,7 +31,7 @@ public class DkdLossTests
     {
         using var scope = new TensorScope();
         var logits = Randn(1, 4, 2);
-        var e = Assert.Throws<ArgumentException>(() => DkdLoss.Compute(logits, logits, Labels(0, 1, 1, 0)));
+        var e = Assert.Throws<ArgumentException>(() => DkdLoss.Compute(logits, logits, Labels(0, 1, 1, 0), 1.0, 8.0, 4.0));
         Assert.Contains("more than 2 classes", e.Message);
         Assert.Contains("[4, 2]", e.Message);
         Assert.Contains("#60", e.Message);
@@ -42,7 +42,7 @@ public class DkdLossTests
     {
         using var scope = new TensorScope();
         var logits = Randn(2, 6, 10, 2.0);
-        using var terms = DkdLoss.Compute(logits, logits, Labels(0, 1, 2, 3, 4, 5));
+        using var terms = DkdLoss.Compute(logits, logits, Labels(0, 1, 2, 3, 4, 5), 1.0, 8.0, 4.0);
         Assert.Equal(0.0, Value(terms.Total), 12);
     }
 
@@ -62,7 +62,7 @@ public class DkdLossTests
     {
         using var scope = new TensorScope();
         var logits = Randn(1, 2, 4);
-        var e = Assert.Throws<ArgumentException>(() => DkdLoss.Compute(logits, logits, Labels(0, 4)));
+        var e = Assert.Throws<ArgumentException>(() => DkdLoss.Compute(logits, logits, Labels(0, 4), 1.0, 8.0, 4.0));
         Assert.Contains("[0, 4)", e.Message);
         Assert.Contains("DKD", e.Message);
     }

@@ -26,12 +26,12 @@ public class InferenceModeTeacherTests
 
         var losses = new[]
         {
-            KdLoss.Compute(student, teacher),
-            DkdLoss.Compute(student, teacher, target).Total,
-            DistLoss.Compute(student, teacher).Total,
-            CrldLoss.Compute(student, studentStrong, teacher, teacherStrong, target).Total,
-            CmkdLoss.Compute(student, teacher, target).Total,
-            CmkdLoss.Compute(student, teacher, target, new CmkdSettings(TeacherRank: CmkdTeacherRank.Hard, RankOn: CmkdRankInput.Probability, RankStrength: 0.01)).Total,
+            KdLoss.Compute(student, teacher, 4.0),
+            DkdLoss.Compute(student, teacher, target, 1.0, 8.0, 4.0).Total,
+            DistLoss.Compute(student, teacher, 2.0, 2.0, 4.0).Total,
+            CrldLoss.Compute(student, studentStrong, teacher, teacherStrong, target, new CrldSettings()).Total,
+            CmkdLoss.Compute(student, teacher, target, new CmkdSettings()).Total,
+            CmkdLoss.Compute(student, teacher, target, new CmkdSettings { TeacherRank = CmkdTeacherRank.Hard, RankOn = CmkdRankInput.Probability, RankStrength = 0.01 }).Total,
         };
         foreach (var loss in losses)
         {

@@ -66,7 +66,7 @@ public class KdLossTests
         using var scope = new TensorScope();
         var student = Tensor.FromArray(new double[] { 1, 2, 3 }, 1, 3);
         var teacher = Tensor.FromArray(new double[] { 3, 2, 1 }, 1, 3);
-        Assert.Equal(ReferenceFormulas.KdSample(new double[] { 1, 2, 3 }, new double[] { 3, 2, 1 }, 4), Value(KdLoss.Compute(student, teacher)), 13);
+        Assert.Equal(ReferenceFormulas.KdSample(new double[] { 1, 2, 3 }, new double[] { 3, 2, 1 }, 4), Value(KdLoss.Compute(student, teacher, 4.0)), 13);
     }
 
     [Fact]
@@ -75,15 +75,15 @@ public class KdLossTests
         using var scope = new TensorScope();
         var a = Tensors.Zeros(new long[] { 2, 3 }, DType.Float64);
         var b = Tensors.Zeros(new long[] { 2, 4 }, DType.Float64);
-        var e = Assert.Throws<ArgumentException>(() => KdLoss.Compute(a, b));
+        var e = Assert.Throws<ArgumentException>(() => KdLoss.Compute(a, b, 4.0));
         Assert.Contains("[2, 3]", e.Message);
         Assert.Contains("[2, 4]", e.Message);
         Assert.Contains("KD", e.Message);
         Assert.Contains("temperature", Assert.Throws<ArgumentException>(() => KdLoss.Compute(a, a, 0)).Message);
         Assert.Contains("temperature", Assert.Throws<ArgumentException>(() => KdLoss.Compute(a, a, -1)).Message);
         var flat = Tensors.Zeros(new long[] { 6 }, DType.Float64);
-        Assert.Contains("2-D", Assert.Throws<ArgumentException>(() => KdLoss.Compute(flat, flat)).Message);
+        Assert.Contains("2-D", Assert.Throws<ArgumentException>(() => KdLoss.Compute(flat, flat, 4.0)).Message);
         var empty = Tensors.Zeros(new long[] { 0, 3 }, DType.Float64);
-        Assert.Contains("batch size", Assert.Throws<ArgumentException>(() => KdLoss.Compute(empty, empty)).Message);
+        Assert.Contains("batch size", Assert.Throws<ArgumentException>(() => KdLoss.Compute(empty, empty, 4.0)).Message);
     }
 }

@@ -27,7 +27,7 @@ public class LossLeakTests
         var student = Randn(1, 4, 5);
         var teacher = Randn(2, 4, 5);
         var before = outer.OwnedCount;
-        var loss = KdLoss.Compute(student, teacher);
+        var loss = KdLoss.Compute(student, teacher, 4.0);
         Assert.Equal(before + 1, outer.OwnedCount);
         Assert.False(loss.IsDisposed);
     }
@@ -45,13 +45,13 @@ public class LossLeakTests
         var bias = Keep(Tensor.FromScalar(0.0).RequiresGrad_());
 
         Backward(CrossEntropyLoss.Compute(student, target));
-        Backward(KdLoss.Compute(student, teacher));
-        using (var perSample = KdLoss.PerSample(student, teacher)) { }
-        using (var dkd = DkdLoss.Compute(student, teacher, target)) Backward(dkd.Total, dispose: false);
-        using (var dist = DistLoss.Compute(student, teacher)) Backward(dist.Total, dispose: false);
-        using (var crld = CrldLoss.Compute(student, studentStrong, teacher, teacherStrong, target)) Backward(crld.Total, dispose: false);
-        using (var dcd = DcdLoss.Compute(student, studentStrong, theta, bias)) Backward(dcd.Total, dispose: false);
-        using (var cmkd = CmkdLoss.Compute(student, teacher, target)) Backward(cmkd.Total, dispose: false);
+        Backward(KdLoss.Compute(student, teacher, 4.0));
+        using (var perSample = KdLoss.PerSample(student, teacher, 4.0)) { }
+        using (var dkd = DkdLoss.Compute(student, teacher, target, 1.0, 8.0, 4.0)) Backward(dkd.Total, dispose: false);
+        using (var dist = DistLoss.Compute(student, teacher, 2.0, 2.0, 4.0)) Backward(dist.Total, dispose: false);
+        using (var crld = CrldLoss.Compute(student, studentStrong, teacher, teacherStrong, target, new CrldSettings())) Backward(crld.Total, dispose: false);
+        using (var dcd = DcdLoss.Compute(student, studentStrong, theta, bias, 0.5, 10.0)) Backward(dcd.Total, dispose: false);
+        using (var cmkd = CmkdLoss.Compute(student, teacher, target, new CmkdSettings())) Backward(cmkd.Total, dispose: false);
         using (var ranks = SoftRank.Compute(student)) Backward(ranks.Sum());
 
         foreach (var input in inputs)

@@ -52,9 +52,9 @@ public static class CmkdLoss
     /// <param name="student">Student logits [B, C], C ≥ 2.</param>
     /// <param name="teacher">Teacher logits [B, C].</param>
     /// <param name="target">Labels int64 [B]; needed only for <see cref="CmkdDifficulty.GroundTruthProbability"/>.</param>
-    public static CmkdLossTerms Compute(Tensor student, Tensor teacher, Tensor? target = null, CmkdSettings? settings = null)
+    public static CmkdLossTerms Compute(Tensor student, Tensor teacher, Tensor? target, CmkdSettings settings)
     {
-        var s = settings ?? new CmkdSettings();
+        var s = settings;
         var (batch, classes) = Check(student, teacher, target, s);
 
         using var scope = new TensorScope();

@@ -59,38 +59,42 @@ public enum CmkdWeighting
 }
 
 /// <summary>
-/// Settings of the CMKD loss. CMKD's paper body and code are not available, so everything beyond
-/// the DIST core is a reconstruction (cmkd.md §1.4–1.6): each uncertain choice is a setting, and the
-/// defaults are the spec's recommendations (§1.6 and the implementation checklist).
+/// CMKD's settings (distiller.cmkd.*; cmkd.md §1.6). CMKD's paper body and code are not available,
+/// so everything beyond the DIST core is a reconstruction (cmkd.md §1.4–1.6): each uncertain choice
+/// is a setting, and the defaults are the spec's recommendations (§1.6 and the implementation checklist).
 /// </summary>
-/// <param name="Tau">τ, the softmax temperature (4 on CIFAR-100, 1 on ImageNet); every correlation term is scaled by τ².</param>
-/// <param name="Beta">β, the weight of the (mixed) inter-class term.</param>
-/// <param name="Gamma">γ, the weight of the intra-class term (needs B ≥ 2 when non-zero).</param>
-/// <param name="RankOn">The ranked tensor. Default <see cref="CmkdRankInput.Logit"/>. [UNVERIFIED]</param>
-/// <param name="RankStrength">ε, the soft-rank regularisation strength. Default 1.0 (the libraries' default). [UNVERIFIED]</param>
-/// <param name="RankRegularization">L2 (the libraries' default) or KL. [UNVERIFIED]</param>
-/// <param name="TeacherRank">Soft (default) or hard teacher ranks. [UNVERIFIED]</param>
-/// <param name="IntraSpearman">Whether the intra-class term mixes in a Spearman part (default true, the ½/½ example of §1.5). [UNVERIFIED]</param>
-/// <param name="IntraSpearmanWeight">μ in L_intra = (1 − μ)·L^P_intra + μ·L^S_intra. Default 0.5. [UNVERIFIED]</param>
-/// <param name="Difficulty">Default <see cref="CmkdDifficulty.Entropy"/>. [UNVERIFIED]</param>
-/// <param name="WeightNormalization">Default <see cref="CmkdWeightNormalization.Raw"/>. [UNVERIFIED]</param>
-/// <param name="SigmoidTemperature">T_w of the sigmoid normalisation; the spec gives no value, 1.0 is this implementation's choice. [UNVERIFIED]</param>
-/// <param name="SpearmanOnHard">True (default): hard samples lean on the Spearman term, ℓ = (1 − w)·ℓ^P + w·ℓ^S; false swaps the roles. [UNVERIFIED]</param>
-/// <param name="Weighting">Dynamic (default) or fixed weights. [UNVERIFIED]</param>
-/// <param name="FixedWeight">λ for <see cref="CmkdWeighting.Fixed"/>. Default 0.5.</param>
-public sealed record CmkdSettings(
-    double Tau = 4.0,
-    double Beta = 2.0,
-    double Gamma = 2.0,
-    CmkdRankInput RankOn = CmkdRankInput.Logit,
-    double RankStrength = 1.0,
-    SoftRankRegularization RankRegularization = SoftRankRegularization.L2,
-    CmkdTeacherRank TeacherRank = CmkdTeacherRank.Soft,
-    bool IntraSpearman = true,
-    double IntraSpearmanWeight = 0.5,
-    CmkdDifficulty Difficulty = CmkdDifficulty.Entropy,
-    CmkdWeightNormalization WeightNormalization = CmkdWeightNormalization.Raw,
-    double SigmoidTemperature = 1.0,
-    bool SpearmanOnHard = true,
-    CmkdWeighting Weighting = CmkdWeighting.Dynamic,
-    double FixedWeight = 0.5);
+public sealed class CmkdSettings
+{
+    /// <summary>α, the weight of the cross-entropy (the distiller's; the loss itself has no CE).</summary>
+    public double CeWeight { get; set; } = 1.0;
+    /// <summary>τ, the softmax temperature (4 on CIFAR-100, 1 on ImageNet); every correlation term is scaled by τ².</summary>
+    public double Tau { get; set; } = 4.0;
+    /// <summary>β, the weight of the (mixed) inter-class term.</summary>
+    public double Beta { get; set; } = 2.0;
+    /// <summary>γ, the weight of the intra-class term (needs B ≥ 2 when non-zero).</summary>
+    public double Gamma { get; set; } = 2.0;
+    /// <summary>The ranked tensor. [UNVERIFIED]</summary>
+    public CmkdRankInput RankOn { get; set; } = CmkdRankInput.Logit;
+    /// <summary>ε, the soft-rank regularisation strength (1.0, the libraries' default). [UNVERIFIED]</summary>
+    public double RankStrength { get; set; } = 1.0;
+    /// <summary>L2 (the libraries' default) or KL. [UNVERIFIED]</summary>
+    public SoftRankRegularization RankRegularization { get; set; } = SoftRankRegularization.L2;
+    /// <summary>Soft or hard teacher ranks. [UNVERIFIED]</summary>
+    public CmkdTeacherRank TeacherRank { get; set; } = CmkdTeacherRank.Soft;
+    /// <summary>Whether the intra-class term mixes in a Spearman part (the ½/½ example of §1.5). [UNVERIFIED]</summary>
+    public bool IntraSpearman { get; set; } = true;
+    /// <summary>μ in L_intra = (1 − μ)·L^P_intra + μ·L^S_intra. [UNVERIFIED]</summary>
+    public double IntraSpearmanWeight { get; set; } = 0.5;
+    /// <summary>[UNVERIFIED]</summary>
+    public CmkdDifficulty Difficulty { get; set; } = CmkdDifficulty.Entropy;
+    /// <summary>[UNVERIFIED]</summary>
+    public CmkdWeightNormalization WeightNormalization { get; set; } = CmkdWeightNormalization.Raw;
+    /// <summary>T_w of the sigmoid normalisation; the spec gives no value, 1.0 is this implementation's choice. [UNVERIFIED]</summary>
+    public double SigmoidTemperature { get; set; } = 1.0;
+    /// <summary>True: hard samples lean on the Spearman term, ℓ = (1 − w)·ℓ^P + w·ℓ^S; false swaps the roles. [UNVERIFIED]</summary>
+    public bool SpearmanOnHard { get; set; } = true;
+    /// <summary>Dynamic or fixed weights. [UNVERIFIED]</summary>
+    public CmkdWeighting Weighting { get; set; } = CmkdWeighting.Dynamic;
+    /// <summary>λ for <see cref="CmkdWeighting.Fixed"/>.</summary>
+    public double FixedWeight { get; set; } = 0.5;
+}

@@ -2,20 +2,30 @@ using SharpDistill.Torch;
 
 namespace SharpDistill.Distillers.Losses;
 
-/// <summary>CRLD's loss weights, temperature and confidence thresholds; defaults from crld.md §1.5.</summary>
-/// <param name="CeWeight">CE_WEIGHT.</param>
-/// <param name="WvWeight">WV_WEIGHT, the within-view KD weight.</param>
-/// <param name="CvWeight">CV_WEIGHT, the cross-view KD weight.</param>
-/// <param name="Temperature">T, for every KD term (each also scaled by T²).</param>
-/// <param name="TauW">τ_w: within-view terms keep samples whose weak-view teacher confidence is ≥ τ_w.</param>
-/// <param name="TauS">τ_s: cross-view terms keep samples whose strong-view teacher confidence is ≥ τ_s.</param>
-public sealed record CrldLossSettings(
-    double CeWeight = 1.0,
-    double WvWeight = 2.0,
-    double CvWeight = 0.5,
-    double Temperature = 4.0,
-    double TauW = 0.9,
-    double TauS = 0.2);
+/// <summary>
+/// CRLD's loss weights and confidence thresholds (crld.md §1.5), the one home of their defaults:
+/// CRLD's own settings extend them with the temperature, and the cross-view composition on top of
+/// another method (distiller.cross_view) uses them as they are.
+/// </summary>
+public class CrossViewWeights
+{
+    /// <summary>CE_WEIGHT, on the CE of each view.</summary>
+    public double CeWeight { get; set; } = 1.0;
+    /// <summary>WV_WEIGHT, the within-view KD weight.</summary>
+    public double WvWeight { get; set; } = 2.0;
+    /// <summary>CV_WEIGHT, the cross-view KD weight.</summary>
+    public double CvWeight { get; set; } = 0.5;
+    /// <summary>τ_w: within-view terms keep samples whose weak-view teacher confidence is ≥ τ_w.</summary>
+    public double TauW { get; set; } = 0.9;
+    /// <summary>τ_s: cross-view terms keep samples whose strong-view teacher confidence is ≥ τ_s.</summary>
+    public double TauS { get; set; } = 0.2;
+}
+
+/// <summary>CRLD's settings (distiller.crld.*): the cross-view weights and T, the temperature of every KD term (each also scaled by T²).</summary>
+public sealed class CrldSettings : CrossViewWeights
+{
+    public double Temperature { get; set; } = 4.0;
+}
 
 /// <summary>
 /// CRLD's three logged terms (already weighted), their sum and the confidence masks; disposing it
@@ -65,9 +75,9 @@ public static class CrldLoss
     /// <param name="teacherStrong">z_ts, teacher logits on the strong view [B, C].</param>
     /// <param name="target">Labels, int64 [B] in [0, C), the same for both views.</param>
     public static CrldLossTerms Compute(Tensor studentWeak, Tensor studentStrong, Tensor teacherWeak, Tensor teacherStrong,
-        Tensor target, CrldLossSettings? settings = null)
+        Tensor target, CrldSettings settings)
     {
-        var s = settings ?? new CrldLossSettings();
+        var s = settings;
         var (batch, classes) = LossPreconditions.Matrix(Name, nameof(studentWeak), studentWeak);
         foreach (var (name, view) in new[] { (nameof(studentStrong), studentStrong), (nameof(teacherWeak), teacherWeak), (nameof(teacherStrong), teacherStrong) })
         {

@@ -27,12 +27,6 @@ public static class DcdLoss
 {
     private const string Name = "DCD (Giakoumoglou & Stathaki; dcd.md §1)";
 
-    /// <summary>α_c, the consistency weight (a constructor default of DCDLoss, never changed by the repo's scripts).</summary>
-    public const double DefaultAlpha = 0.5;
-
-    /// <summary>The cap on exp(θ): the temperature never goes below 0.1.</summary>
-    public const double DefaultMaxTau = 10.0;
-
     /// <summary>Initial θ (τ = e) and b of the official code.</summary>
     public const double InitialTheta = 1.0;
     public const double InitialBias = 0.0;
@@ -56,7 +50,7 @@ public static class DcdLoss
     /// <param name="theta">θ, a scalar tensor (the official code calls it tau).</param>
     /// <param name="bias">b, a scalar tensor.</param>
     public static DcdLossTerms Compute(Tensor projectedStudent, Tensor projectedTeacher, Tensor theta, Tensor bias,
-        double alpha = DefaultAlpha, double maxTau = DefaultMaxTau)
+        double alpha, double maxTau)
     {
         var (n, _) = LossPreconditions.Matrix(Name, nameof(projectedStudent), projectedStudent);
         LossPreconditions.Matrix(Name, nameof(projectedTeacher), projectedTeacher);

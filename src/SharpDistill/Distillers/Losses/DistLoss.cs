@@ -26,18 +26,10 @@ public static class DistLoss
 {
     private const string Name = "DIST (Huang et al. 2022; baselines.md §4)";
 
-    /// <summary>Effective weights of the official configs: kd_loss_weight 2 × DIST(beta = 1, gamma = 1).</summary>
-    public const double DefaultBeta = 2.0;
-    public const double DefaultGamma = 2.0;
-
-    /// <summary>τ = 4 on CIFAR-100 (config dist_t4); ImageNet uses τ = 1.</summary>
-    public const double DefaultTau = 4.0;
-
     /// <param name="student">Student logits [B, C].</param>
     /// <param name="teacher">Teacher logits [B, C].</param>
     /// <param name="gamma">Weight of the intra-class term; when it is non-zero the batch needs B ≥ 2.</param>
-    public static DistLossTerms Compute(Tensor student, Tensor teacher, double beta = DefaultBeta, double gamma = DefaultGamma,
-        double tau = DefaultTau)
+    public static DistLossTerms Compute(Tensor student, Tensor teacher, double beta, double gamma, double tau)
     {
         var (batch, classes) = CheckLogits(student, teacher, tau);
         LossPreconditions.Finite(Name, nameof(beta), beta);

@@ -24,10 +24,6 @@ public static class DkdLoss
 {
     private const string Name = "DKD (Zhao et al. 2022; baselines.md §3)";
 
-    public const double DefaultAlpha = 1.0;
-    public const double DefaultBeta = 8.0;
-    public const double DefaultTemperature = 4.0;
-
     /// <summary>
     /// The reference subtracts this from the target logit (after dividing by T) so that the softmax
     /// over the remaining classes needs no indexing: exp(−1000) is exactly 0 in floating point.
@@ -38,8 +34,8 @@ public static class DkdLoss
     /// <param name="student">Student logits [B, C], C &gt; 2.</param>
     /// <param name="teacher">Teacher logits [B, C].</param>
     /// <param name="target">Labels, int64 [B] in [0, C).</param>
-    public static DkdLossTerms Compute(Tensor student, Tensor teacher, Tensor target, double alpha = DefaultAlpha,
-        double beta = DefaultBeta, double temperature = DefaultTemperature)
+    public static DkdLossTerms Compute(Tensor student, Tensor teacher, Tensor target, double alpha,
+        double beta, double temperature)
     {
         var (batch, classes) = LossPreconditions.Matrix(Name, nameof(student), student);
         LossPreconditions.Matrix(Name, nameof(teacher), teacher);

@@ -11,14 +11,11 @@ public static class KdLoss
 {
     private const string Name = "KD (Hinton et al. 2015; baselines.md §2)";
 
-    /// <summary>The KD temperature of mdistiller's defaults (cfg.py, CFG.KD).</summary>
-    public const double DefaultTemperature = 4.0;
-
     /// <summary>
     /// L_KD = T² · (1/B) · Σ_i Σ_c p[i,c]·(log p[i,c] − log q[i,c]) with p = softmax(teacher/T) and
     /// log q = log_softmax(student/T). This is the bare term: no CE, no KD weight.
     /// </summary>
-    public static Tensor Compute(Tensor student, Tensor teacher, double temperature = DefaultTemperature)
+    public static Tensor Compute(Tensor student, Tensor teacher, double temperature)
     {
         using var scope = new TensorScope();
         return PerSample(student, teacher, temperature).Mean().MoveToOuterScope();
@@ -28,7 +25,7 @@ public static class KdLoss
     /// KD_T(student, teacher)[i] = T² · Σ_c p_c·(log p_c − log q_c) per sample, with no batch
     /// reduction (crld.md §1.3): shape [B].
     /// </summary>
-    public static Tensor PerSample(Tensor student, Tensor teacher, double temperature = DefaultTemperature)
+    public static Tensor PerSample(Tensor student, Tensor teacher, double temperature)
     {
         var (batch, classes) = LossPreconditions.Matrix(Name, nameof(student), student);
         LossPreconditions.Matrix(Name, nameof(teacher), teacher);

@@ -33,7 +33,7 @@ public static class LossConformance
     public const double ZeroReference = 1e-12;
 
     /// <summary>The methods this library can check.</summary>
-    public static IReadOnlyCollection<string> Methods => LossConformanceEvaluators.ByMethod.Keys.ToArray();
+    public static IReadOnlyCollection<string> Methods => MethodRegistry.All.Where(m => m.Conformance != null).Select(m => m.Name).ToArray();
 
     public static double DefaultTolerance(DType dtype) => dtype switch
     {
@@ -58,7 +58,8 @@ public static class LossConformance
 
     private static CaseConformance Evaluate(LossVectorCase c, DType dtype, double tolerance)
     {
-        if (!LossConformanceEvaluators.ByMethod.TryGetValue(c.Method, out var evaluate))
+        var evaluate = MethodRegistry.All.FirstOrDefault(m => m.Name == c.Method)?.Conformance;
+        if (evaluate is null)
             return new CaseConformance(c.Index, c.Method, Array.Empty<QuantityConformance>(),
                 $"no evaluator for method '{c.Method}' (known: {string.Join(", ", Methods)})");
         Dictionary<string, double[]> computed;

@@ -39,7 +39,7 @@ internal sealed class LossVectorFile
 }
 
 /// <summary>One case of a loss reference-vector file, with its JSON copied out of the document.</summary>
-internal sealed class LossVectorCase
+public sealed class LossVectorCase
 {
     private readonly string file;
     private readonly JsonElement parameters, inputs, outputs;
