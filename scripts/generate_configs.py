@@ -2,8 +2,8 @@
 """Writes configs/<dataset>/<method>/<teacher>_<student>.yaml: the published recipes as overrides of
 SharpDistill's typed defaults (src/SharpDistill/Config/RunConfig.cs). Re-run after changing a recipe.
 
-Sources: shared/spec/crld.md §1.5, §3, §4 (CRLD pairs and overrides), baselines.md §3, §5, §6 (KD, DKD
-β per pair from mdistiller's configs/cifar100/dkd/*.yaml, DIST), dcd.md §2, §4 (DCD, DCD+KD), cmkd.md §2.
+Sources: docs/methods/crld.md (CRLD pairs and overrides), docs/methods/dkd.md (KD, DKD
+β per pair from mdistiller's configs/cifar100/dkd/*.yaml, DIST), docs/methods/dcd.md (DCD, DCD+KD), docs/training.md
 """
 import os
 
@@ -14,7 +14,7 @@ SHORT = {"resnet8": "res8", "resnet20": "res20", "resnet32": "res32", "resnet56"
          "wrn_40_2": "wrn40_2", "vgg8": "vgg8", "vgg13": "vgg13", "MobileNetV2": "mv2", "ShuffleV1": "shuv1",
          "ShuffleV2": "shuv2", "ResNet50": "res50", "ResNet18": "res18", "ResNet34": "res34", "MobileNetV1": "mv1"}
 
-# Students trained with LR 0.01 instead of 0.05 (baselines.md §5.1).
+# Students trained with LR 0.01 instead of 0.05 (docs/training.md).
 LOW_LR_STUDENTS = {"MobileNetV2", "ShuffleV1", "ShuffleV2"}
 
 CRLD_PAIRS = [("resnet56", "resnet20"), ("resnet110", "resnet32"), ("resnet32x4", "resnet8x4"),
@@ -78,14 +78,14 @@ def main():
               f"# CIFAR-100 vanilla {student} (no teacher)\nexperiment:\n  name: cifar100_ce_{SHORT[student]}\n"
               f"dataset:\n  name: cifar100\nmodels:\n  student: {student}\ndistiller:\n  method: ce\nsolver:\n  lr: {lr}\n")
 
-    # Tiny-ImageNet (crld.md §1.5, §3): the CNN pair.
+    # Tiny-ImageNet (docs/methods/crld.md): the CNN pair.
     write("tinyimagenet", "crld", "res32x4_res8x4",
           "# Tiny-ImageNet CRLD: resnet32x4 -> resnet8x4 (64 px, 200 classes, global pooling)\n"
           "experiment:\n  name: tinyimagenet_crld_res32x4_res8x4\ndataset:\n  name: tiny_imagenet\n"
           f"models:\n  teacher: resnet32x4\n  teacher_checkpoint: {teacher_checkpoint('tinyimagenet', 'resnet32x4')}\n  student: resnet8x4\n"
           "distiller:\n  method: crld\n  crld:\n    temperature: 2.0\n    wv_weight: 4.0\n    cv_weight: 1.0\n")
 
-    # ImageNet (crld.md §1.5, §3; baselines.md §5.2). Batch 512 per the paper setting (the shipped R34->R18 yaml says 64 # 512).
+    # ImageNet (docs/methods/crld.md; docs/training.md). Batch 512 per the paper setting (the shipped R34->R18 yaml says 64 # 512).
     for teacher, student in [("ResNet34", "ResNet18"), ("ResNet50", "MobileNetV1")]:
         name = f"{SHORT[teacher]}_{SHORT[student]}"
         common = (f"dataset:\n  name: imagenet\n  test_batch_size: 128\n"

@@ -35,7 +35,7 @@ public class ModelsCommandTests
         var rows = Rows(result);
         Assert.Equal(ModelZoo.Names, rows.Select(r => r.Name));
 
-        // Every count against the reference architectures (shared/vectors/models.json: 100 CIFAR, 1000 ImageNet classes).
+        // Every count against the reference architectures (tests/data/vectors/models.json: 100 CIFAR, 1000 ImageNet classes).
         using var vectors = JsonDocument.Parse(File.ReadAllBytes(TestPaths.Vectors("models.json")));
         foreach (var (section, prefix, classes, input) in new[] { ("cifar100", "", 100L, "3x32x32"), ("imagenet", "imagenet/", 1000L, "3x224x224") })
             foreach (var model in vectors.RootElement.GetProperty(section).EnumerateObject())

@@ -10,7 +10,6 @@ public class RunCommandsTests : IDisposable
         try { Directory.Delete(output, true); } catch (IOException) { }
     }
 
-    private static bool FashionMnist => File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
 
     private string[] Tiny(string name, params string[] extra) => new[]
     {
@@ -34,10 +33,9 @@ public class RunCommandsTests : IDisposable
         Assert.Equal(2, CliRunner.Run("train", "--config", Path.Combine(output, "missing.yaml")).ExitCode);
     }
 
-    [Fact]
+    [FashionMnistFact]
     public void TrainThenDistillThenEvaluate()
     {
-        if (!FashionMnist) return;
         var teacher = CliRunner.Run(new[] { "train" }.Concat(Tiny("teacher")).ToArray());
         Assert.True(teacher.ExitCode == 0, teacher.ToString());
         Assert.Contains("best test top-1", teacher.Output);
@@ -68,10 +66,9 @@ public class RunCommandsTests : IDisposable
         Assert.Equal(2, CliRunner.Run(new[] { "distill", "--method", "magic" }.Concat(Tiny("m")).ToArray()).ExitCode);
     }
 
-    [Fact]
+    [FashionMnistFact]
     public void AStudyReusesItsTeacherAndWritesTheReport()
     {
-        if (!FashionMnist) return;
         string[] Study() => new[] { "study", "--teacher", "resnet8", "--student", "resnet8", "--teacher-epochs", "1", "--methods", "kd,crld",
             "--output-dir", output, "--set", "dataset.train_limit=256", "--set", "dataset.test_limit=128", "--set", "solver.epochs=1",
             "--set", "log.progress=false", "--set", "dataset.name=fashion_mnist", "--set", "dataset.num_workers=2" };

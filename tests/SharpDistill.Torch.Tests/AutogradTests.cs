@@ -54,7 +54,7 @@ public class AutogradTests
         var runningMean = Tensors.Zeros(4);
         var runningVar = Tensors.Ones(4);
         var labels = Tensor.FromArray(new long[] { 0, 4 });
-        var baseline = LeakCheck.SettledLiveCount();
+        var baseline = LiveTensors.Settled();
         for (var step = 0; step < 20; step++)
         {
             using var scope = new TensorScope();
@@ -72,7 +72,7 @@ public class AutogradTests
                 head.Grad = null;
             }
         }
-        Assert.Equal(baseline, LeakCheck.SettledLiveCount());
+        Assert.Equal(baseline, LiveTensors.Settled());
         foreach (var t in new[] { weight, head, runningMean, runningVar, labels }) t.Dispose();
     }
 

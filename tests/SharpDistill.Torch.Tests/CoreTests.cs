@@ -34,7 +34,7 @@ public class CoreTests
     [Fact]
     public void ScopeDisposesTemporaries()
     {
-        var baseline = LeakCheck.SettledLiveCount();
+        var baseline = LiveTensors.Settled();
         Tensor kept;
         using (new TensorScope())
         {

@@ -48,11 +48,3 @@ internal static class Expect
     }
 }
 
-/// <summary>A test that needs a CUDA device; skipped where libtorch sees none (the CPU-only CI).</summary>
-public sealed class CudaFactAttribute : FactAttribute
-{
-    public CudaFactAttribute()
-    {
-        if (!TorchRuntime.CudaIsAvailable) Skip = "libtorch sees no CUDA device";
-    }
-}

@@ -130,7 +130,7 @@ public class FailureTests
     [Fact]
     public void ManyFailuresInARowLeaveTheEngineWorkingAndLeakNothing()
     {
-        var baseline = LeakCheck.SettledLiveCount();
+        var baseline = LiveTensors.Settled();
         using (var scope = new TensorScope())
         {
             var x = Tensors.Ones(2, 3);
@@ -157,7 +157,7 @@ public class FailureTests
                 }
             Expect.Values(new long[] { 2, 2 }, new float[] { 3, 3, 3, 3 }, x.MatMul(x.T()));
         }
-        Assert.Equal(baseline, LeakCheck.SettledLiveCount());
+        Assert.Equal(baseline, LiveTensors.Settled());
     }
 
     [Fact]

@@ -23,14 +23,14 @@ public class SoftRankTests
     [Fact]
     public void ReproducesTheTorchsortReadmeExample()
     {
-        // cmkd.md §1.3: θ = [8,0,5,3,2,1,6,7,9] with ε = 1 gives the exact ranks.
+        // docs/methods/cmkd.md: θ = [8,0,5,3,2,1,6,7,9] with ε = 1 gives the exact ranks.
         AssertAll(new double[] { 8, 1, 5, 4, 3, 2, 6, 7, 9 }, Ranks(ReadmeExample, 1.0), 1e-12);
     }
 
     [Fact]
     public void LargeStrengthMergesEverythingIntoAnAffineMap()
     {
-        // One PAV block: r = θ/ε − mean(θ/ε) + (n + 1)/2 (cmkd.md §1.3), i.e. 5.3444, 4.5444, ... for ε = 10.
+        // One PAV block: r = θ/ε − mean(θ/ε) + (n + 1)/2 (docs/methods/cmkd.md), i.e. 5.3444, 4.5444, ... for ε = 10.
         var mean = ReadmeExample.Average();
         var expected = ReadmeExample.Select(v => v / 10 - mean / 10 + 5).ToArray();
         AssertAll(expected, Ranks(ReadmeExample, 10.0), 1e-12);
@@ -178,7 +178,7 @@ public class SoftRankTests
     [Fact]
     public void LeavesNoLiveTensors()
     {
-        var baseline = LeakCheck.SettledLiveCount();
+        var baseline = LiveTensors.Settled();
         using (new TensorScope())
         {
             var x = Tensor.FromArray(new double[] { 0.1, 0.9, 0.4, 0.3 }, 2, 2).RequiresGrad_();
@@ -186,6 +186,6 @@ public class SoftRankTests
             ranks.Sum().Backward();
             Assert.NotNull(x.Grad);
         }
-        Assert.Equal(baseline, LeakCheck.SettledLiveCount());
+        Assert.Equal(baseline, LiveTensors.Settled());
     }
 }

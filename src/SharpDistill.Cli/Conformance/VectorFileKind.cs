@@ -6,10 +6,10 @@ namespace SharpDistill.Cli.Conformance;
 /// <summary>The kinds of reference-vector file the `conformance` verb can check.</summary>
 public enum VectorFileKind
 {
-    /// <summary>Loss values and gradients (shared/vectors/losses.json): cases of {method, params, inputs, outputs}.</summary>
+    /// <summary>Loss values and gradients (tests/data/vectors/losses.json): cases of {method, params, inputs, outputs}.</summary>
     Losses,
 
-    /// <summary>PIL outputs of the augmentation ops (shared/vectors/augment.json): images, and cases of {op, magnitude, image, output}.</summary>
+    /// <summary>PIL outputs of the augmentation ops (tests/data/vectors/augment.json): images, and cases of {op, magnitude, image, output}.</summary>
     Augment,
 }
 

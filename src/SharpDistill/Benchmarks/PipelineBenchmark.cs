@@ -16,7 +16,7 @@ public sealed record PipelineMeasurement(int Workers, int Images, double Seconds
 public sealed record PipelineResult(string Transform, int Views, int BatchSize, PipelineMeasurement SingleWorker, PipelineMeasurement MultiWorker);
 
 /// <summary>
-/// Times CRLD's two-view training transform (crld.md §2.1: weak crop + flip; strong crop + flip +
+/// Times CRLD's two-view training transform (docs/augmentations.md: weak crop + flip; strong crop + flip +
 /// RandAugment + Cutout; both ToTensor + Normalize) through the real <see cref="DataLoader"/>, with
 /// its batching into tensors, over an <see cref="InMemoryDataset"/> of random 8-bit images, so no
 /// file reading or decoding is timed.
@@ -46,7 +46,7 @@ public static class PipelineBenchmark
         return new PipelineResult(description, transform.ViewCount, batchSize, single, multi);
     }
 
-    /// <summary>The CIFAR views of crld.md §2.1 (scaled to the image side, padding side/8, when it is not 32).</summary>
+    /// <summary>The CIFAR views of docs/augmentations.md (scaled to the image side, padding side/8, when it is not 32).</summary>
     public static MultiViewTransform CrldTransform(int imageSize)
     {
         var pair = imageSize == 32 ? ViewPipelines.Cifar() : ViewPipelines.Padded(imageSize, imageSize / 8);

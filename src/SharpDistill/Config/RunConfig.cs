@@ -5,7 +5,7 @@ using SharpDistill.Models;
 namespace SharpDistill.Config;
 
 /// <summary>
-/// The whole configuration of a run. Defaults are the published ones (shared/spec); YAML files
+/// The whole configuration of a run. Defaults are the published ones (docs/methods/); YAML files
 /// under configs/ hold only overrides, and <c>--set section.key=value</c> overrides those.
 /// </summary>
 public sealed class RunConfig
@@ -138,7 +138,7 @@ public enum ScheduleName
     Cosine,
 }
 
-/// <summary>The optimisation recipe; defaults are the CIFAR-100 recipe of crld.md §3.</summary>
+/// <summary>The optimisation recipe; defaults are the CIFAR-100 recipe of docs/training.md</summary>
 public sealed class SolverConfig
 {
     public int Epochs { get; set; } = 240;

@@ -3,9 +3,9 @@ using SharpDistill.Distillers.Losses;
 namespace SharpDistill.Distillers;
 
 /// <summary>
-/// CMKD (cmkd.md): α·CE + τ²·(β·mean_i ℓ_inter(i) + γ·L_intra) with per-sample Pearson/Spearman
+/// CMKD (docs/methods/cmkd.md): α·CE + τ²·(β·mean_i ℓ_inter(i) + γ·L_intra) with per-sample Pearson/Spearman
 /// mixing by difficulty. A RECONSTRUCTION: the paper's body is not available, so every uncertain
-/// choice is a setting (distiller.cmkd.*, <see cref="CmkdSettings"/>) with the spec's recommended default.
+/// choice is a setting (distiller.cmkd.*, <see cref="CmkdSettings"/>) with our best reading as its default (docs/methods/cmkd.md).
 /// </summary>
 public sealed class CmkdMethod : IMethodDescriptor
 {

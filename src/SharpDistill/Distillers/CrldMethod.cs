@@ -38,7 +38,7 @@ public sealed class CrldMethod : IMethodDescriptor
 }
 
 /// <summary>
-/// CRLD (crld.md §1), to the letter of the official CRLD.py: two separate student forwards (weak
+/// CRLD (docs/methods/crld.md), to the letter of the official CRLD.py: two separate student forwards (weak
 /// first, then strong, so batch-norm statistics update twice per step), the teacher in eval mode
 /// without gradients on both views (two separate calls), confidence masks at temperature 1 with ≥,
 /// within-view terms gated by the weak-view mask and cross-view terms by the strong-view mask,

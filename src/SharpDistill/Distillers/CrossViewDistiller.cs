@@ -7,7 +7,7 @@ namespace SharpDistill.Distillers;
 /// <summary>
 /// CRLD's cross-view consistency regularisation on top of another logit method (the paper reports
 /// that it boosts existing methods; its exact composition is not published, so this is the natural
-/// generalisation of crld.md §1.4). For a base pair loss ℓ(student, teacher) (KD, DKD, DIST, CMKD
+/// generalisation of docs/methods/crld.md). For a base pair loss ℓ(student, teacher) (KD, DKD, DIST, CMKD
 /// with their own settings):
 /// <code>
 /// L = CE_w·(CE(z_sw) + CE(z_ss))

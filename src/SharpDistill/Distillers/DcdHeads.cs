@@ -5,7 +5,7 @@ using SharpDistill.Torch.NN;
 namespace SharpDistill.Distillers;
 
 /// <summary>
-/// DCD's trainable extras (dcd.md §1.2–1.3, §1.7 CIFAR path): the student and teacher projection
+/// DCD's trainable extras (docs/methods/dcd.md CIFAR path): the student and teacher projection
 /// heads (Linear with PyTorch's default init, d → feat_dim) and the learnable logit-scale θ (init 1)
 /// and bias b (init 0). All of them are optimised and weight-decayed together with the student.
 /// </summary>

@@ -3,7 +3,7 @@ using SharpDistill.Torch;
 
 namespace SharpDistill.Distillers;
 
-/// <summary>DCD's settings (distiller.dcd.*; dcd.md §1–2): loss = γ·CE + α_kd·KD + β·(L_contrast + α_c·L_consist).</summary>
+/// <summary>DCD's settings (distiller.dcd.*; docs/methods/dcd.md): loss = γ·CE + α_kd·KD + β·(L_contrast + α_c·L_consist).</summary>
 public sealed class DcdSettings
 {
     public double Gamma { get; set; } = 1.0;
@@ -39,7 +39,7 @@ public sealed class DcdMethod : IMethodDescriptor
         var embedTBias = c.InputTensor("embed_t_bias", dtype).RequiresGrad_();
         var theta = ConformanceValues.ScalarInput(c, "theta", dtype);
         var bias = ConformanceValues.ScalarInput(c, "b", dtype);
-        // The projection heads are plain Linear layers, y = x·Wᵀ + b (dcd.md §1.2).
+        // The projection heads are plain Linear layers, y = x·Wᵀ + b (docs/methods/dcd.md).
         var projectedStudent = F.Linear(featStudent, embedSWeight, embedSBias);
         var projectedTeacher = F.Linear(featTeacher, embedTWeight, embedTBias);
         var terms = DcdLoss.Compute(projectedStudent, projectedTeacher, theta, bias, c.Param("alpha"), c.Param("max_tau"));
@@ -58,7 +58,7 @@ public sealed class DcdMethod : IMethodDescriptor
 }
 
 /// <summary>
-/// DCD (dcd.md §1–2): γ·CE + α_kd·KD + β·(L_contrast + α_c·L_consist) between the projected,
+/// DCD (docs/methods/dcd.md): γ·CE + α_kd·KD + β·(L_contrast + α_c·L_consist) between the projected,
 /// normalised pooled features of student and teacher. With kd_weight 0 it is "DCD", with 1 "DCD+KD".
 /// The KD term is always computed, as in the reference, so its value is logged even at weight 0.
 /// </summary>

@@ -12,7 +12,7 @@ public sealed class DistSettings
     public double Tau { get; set; } = 4.0;
 }
 
-/// <summary>DIST (baselines.md §4): α·CE + τ²·(β·L_inter + γ·L_intra), Pearson correlations of the softened outputs.</summary>
+/// <summary>DIST (docs/methods/dist.md): α·CE + τ²·(β·L_inter + γ·L_intra), Pearson correlations of the softened outputs.</summary>
 public sealed class DistMethod : IMethodDescriptor
 {
     public string Name => "dist";

@@ -14,7 +14,7 @@ public sealed class DkdSettings
 }
 
 /// <summary>
-/// DKD (baselines.md §3): CE_WEIGHT·CE + min(epoch / WARMUP, 1)·(α·TCKD + β·NCKD). The warm-up
+/// DKD (docs/methods/dkd.md): CE_WEIGHT·CE + min(epoch / WARMUP, 1)·(α·TCKD + β·NCKD). The warm-up
 /// factor scales the whole DKD part, not CE, with 1-based epochs as in mdistiller.
 /// </summary>
 public sealed class DkdMethod : IMethodDescriptor

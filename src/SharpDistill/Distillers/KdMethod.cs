@@ -10,7 +10,7 @@ public sealed class KdSettings
     public double KdWeight { get; set; } = 0.9;
 }
 
-/// <summary>Hinton KD (baselines.md §2): CE_WEIGHT·CE + KD_WEIGHT·T²·KL(teacher ‖ student).</summary>
+/// <summary>Hinton KD (docs/methods/kd.md): CE_WEIGHT·CE + KD_WEIGHT·T²·KL(teacher ‖ student).</summary>
 public sealed class KdMethod : IMethodDescriptor
 {
     public string Name => "kd";

@@ -10,7 +10,7 @@ public static class OptimizerFactory
 {
     /// <summary>
     /// One parameter group with the same options for every trainable parameter: the published CIFAR
-    /// recipes apply coupled weight decay to all of them, BN and biases included (crld.md §3).
+    /// recipes apply coupled weight decay to all of them, BN and biases included (docs/training.md).
     /// </summary>
     public static Optimizer Create(SolverConfig solver, IEnumerable<Tensor> parameters)
     {

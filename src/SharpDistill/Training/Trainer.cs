@@ -11,7 +11,7 @@ using SharpDistill.Training.Logging;
 namespace SharpDistill.Training;
 
 /// <summary>
-/// The training loop of the published recipes (crld.md §3): SGD with momentum and coupled weight
+/// The training loop of the published recipes (docs/training.md): SGD with momentum and coupled weight
 /// decay on every trainable parameter, step LR decay at 1-based epochs, one TensorScope per step;
 /// after each epoch the student is evaluated on the clean test set, metrics are logged and the
 /// "latest" (and "best") checkpoints are written atomically. A NaN or infinite loss stops the run

@@ -129,10 +129,9 @@ public class BenchmarkTests
         Assert.Contains(expected, error.Message);
     }
 
-    [Fact]
+    [CpuOnlyFact]
     public void CudaWithoutCudaIsAClearError()
     {
-        if (TorchRuntime.CudaIsAvailable) return; // only meaningful on a CPU build
         var error = Assert.Throws<ArgumentException>(() => Benchmark.Run(Tiny() with { Device = Device.Cuda }));
         Assert.Contains("CUDA is not available", error.Message);
     }

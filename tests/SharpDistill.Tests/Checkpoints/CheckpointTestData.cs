@@ -52,19 +52,3 @@ internal static class CheckpointTestData
     }
 }
 
-/// <summary>A temporary folder deleted with the test.</summary>
-internal sealed class TempDirectory : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("sharpdistill-checkpoints-").FullName;
-
-    public string PathOf(string name) => System.IO.Path.Combine(Path, name);
-
-    public string Write(string name, byte[] bytes)
-    {
-        var path = PathOf(name);
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
-
-    public void Dispose() => Directory.Delete(Path, recursive: true);
-}

@@ -27,7 +27,7 @@ public class DatasetConfigTests
     [Fact]
     public void MnistIsReadFromItsRoot()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         foreach (var (prefix, count) in new[] { ("train", 6), ("t10k", 3) })
         {
             TestFiles.WriteIdx(dir.File($"{prefix}-images-idx3-ubyte.gz"), 2051, [count, 28, 28], new byte[count * 28 * 28]);
@@ -42,7 +42,7 @@ public class DatasetConfigTests
     [Fact]
     public void AnImageFolderIsReadFromRootTrainAndRootVal()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         foreach (var (split, cls, image) in new[] { ("train", "cat", "rgb.png"), ("train", "dog", "rgb_420.jpg"), ("val", "cat", "rgb_444.jpg"), ("val", "dog", "rgb.png") })
         {
             dir.Directory(split, cls);

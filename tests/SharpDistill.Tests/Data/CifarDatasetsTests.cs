@@ -29,7 +29,7 @@ public class CifarDatasetsTests
     [Fact]
     public void Reads_cifar10_binary_train_batches_in_order()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var folder = dir.Directory("cifar-10-batches-bin");
         for (var f = 1; f <= 5; f++)
             WriteBinary(Path.Combine(folder, $"data_batch_{f}.bin"), f, [[(byte)f], [(byte)(9 - f)]]);
@@ -48,7 +48,7 @@ public class CifarDatasetsTests
     [Fact]
     public void Reads_cifar100_binary_fine_and_coarse_labels()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var folder = dir.Directory("cifar-100-binary");
         WriteBinary(Path.Combine(folder, "test.bin"), 0, [[3, 99], [19, 0], [0, 42]]);
 
@@ -66,7 +66,7 @@ public class CifarDatasetsTests
     [Fact]
     public void Truncated_binary_file_names_file_and_record()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var path = dir.File("test.bin");
         WriteBinary(path, 0, [[1, 1], [2, 2], [3, 3]]);
         var bytes = File.ReadAllBytes(path);
@@ -80,7 +80,7 @@ public class CifarDatasetsTests
     [Fact]
     public void Empty_binary_file_is_an_error()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         File.WriteAllBytes(dir.File("test_batch.bin"), []);
         var e = Assert.Throws<DatasetException>(() => CifarDatasets.Cifar10(false, dir.Path));
         Assert.Contains("empty", e.Message);
@@ -91,7 +91,7 @@ public class CifarDatasetsTests
     [InlineData(new byte[] { 5, 100 }, "fine label 100")]
     public void Cifar100_label_out_of_range_names_file_and_record(byte[] badLabels, string expected)
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var path = dir.File("train.bin");
         WriteBinary(path, 0, [[1, 1], badLabels]);
         var e = Assert.Throws<DatasetException>(() => CifarDatasets.Cifar100(true, dir.Path));
@@ -103,7 +103,7 @@ public class CifarDatasetsTests
     [Fact]
     public void Cifar10_label_out_of_range_is_an_error()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         WriteBinary(dir.File("test_batch.bin"), 0, [[10]]);
         var e = Assert.Throws<DatasetException>(() => CifarDatasets.Cifar10(false, dir.Path));
         Assert.Equal(0, e.RecordIndex);
@@ -112,7 +112,7 @@ public class CifarDatasetsTests
     [Fact]
     public void Missing_dataset_names_both_layouts()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var e = Assert.Throws<DatasetNotFoundException>(() => CifarDatasets.Cifar100(true, dir.Path));
         Assert.Contains("cifar-100-binary/train.bin", e.Message);
         Assert.Contains("cifar-100-python/train", e.Message);
@@ -163,7 +163,7 @@ public class CifarDatasetsTests
     [Fact]
     public void Truncated_pickle_is_an_error_naming_the_file()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var folder = dir.Directory("cifar-100-python");
         var bytes = File.ReadAllBytes(Path.Combine(TestFiles.Root, "cifar-100-python-py2", "cifar-100-python", "test"));
         File.WriteAllBytes(Path.Combine(folder, "test"), bytes[..(bytes.Length - 100)]);
@@ -175,7 +175,7 @@ public class CifarDatasetsTests
     [Fact]
     public void Pickle_label_out_of_range_names_file_and_record()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var folder = dir.Directory("cifar-100-python");
         var bytes = File.ReadAllBytes(Path.Combine(TestFiles.Root, "cifar-100-python-py2", "cifar-100-python", "test"));
         // fine_labels of the test split are [3, 10, 17], written as BININT1 'K' opcodes: make the second one 100.

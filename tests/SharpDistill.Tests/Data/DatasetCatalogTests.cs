@@ -38,7 +38,7 @@ public class DatasetCatalogTests
     [Fact]
     public void Image_folder_reads_train_and_val_subfolders()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         foreach (var split in new[] { "train", "val" })
         {
             dir.Directory(split, "cat");

@@ -88,7 +88,7 @@ public class ImageDecoderTests
     [Fact]
     public void DecodeFile_errors_name_the_file_and_record()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var path = dir.File("broken.jpg");
         File.WriteAllBytes(path, File.ReadAllBytes(TestFiles.Image("rgb_420.jpg"))[..300]);
         var e = Assert.Throws<DatasetException>(() => ImageDecoder.DecodeFile(path, recordIndex: 17));

@@ -13,7 +13,7 @@ public class ImageFolderDatasetTests
     [Fact]
     public void Labels_and_order_follow_torchvision_image_folder()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         // Class folders sorted by code point ("B" < "a"); inside a class, directories sorted by path
         // and then files by name; non-image files ignored; extensions matched case-insensitively.
         Copy("rgb.png", dir.File("a", "z.png"));
@@ -39,7 +39,7 @@ public class ImageFolderDatasetTests
     [Fact]
     public void Image_formats_it_cannot_read_are_errors_not_silently_skipped()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         Copy("rgb.png", dir.File("cat", "a.png"));
         File.WriteAllBytes(dir.File("cat", "b.webp"), [1, 2, 3]);
         var e = Assert.Throws<DatasetException>(() => new ImageFolderDataset(dir.Path));
@@ -50,7 +50,7 @@ public class ImageFolderDatasetTests
     [Fact]
     public void Empty_class_folder_and_missing_root_are_errors()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         Copy("rgb.png", dir.File("cat", "a.png"));
         dir.Directory("dog");
         var e = Assert.Throws<DatasetException>(() => new ImageFolderDataset(dir.Path));
@@ -61,7 +61,7 @@ public class ImageFolderDatasetTests
     [Fact]
     public void Corrupt_image_names_file_and_sample_when_read()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         Copy("rgb.png", dir.File("cat", "a.png"));
         File.WriteAllBytes(dir.File("cat", "b.jpg"), File.ReadAllBytes(TestFiles.Image("rgb_420.jpg"))[..200]);
         var ds = new ImageFolderDataset(dir.Path);
@@ -116,7 +116,7 @@ public class ImageFolderDatasetTests
     [Fact]
     public void Tiny_imagenet_train_uses_sorted_wnids_as_labels()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var ds = TinyImageNet.Load(train: true, MakeTinyImageNet(dir.Path, withTrain: true, ValLayout.None));
         Assert.Equal("tiny-imagenet/train", ds.Name);
         Assert.Equal(200, ds.NumClasses);
@@ -138,7 +138,7 @@ public class ImageFolderDatasetTests
     [Fact]
     public void Tiny_imagenet_val_from_annotations_is_ordered_like_image_folder()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var ds = TinyImageNet.Load(train: false, MakeTinyImageNet(dir.Path, withTrain: false, ValLayout.Annotations));
         Assert.Equal("tiny-imagenet/val", ds.Name);
         Assert.Equal(3, ds.Count);
@@ -150,7 +150,7 @@ public class ImageFolderDatasetTests
     [Fact]
     public void Tiny_imagenet_val_in_class_folders_must_match_wnids()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         MakeTinyImageNet(dir.Path, withTrain: false, ValLayout.ClassFolders);
         var e = Assert.Throws<DatasetException>(() => TinyImageNet.Load(train: false, Path.Combine(dir.Path, "tiny-imagenet-200")));
         Assert.Contains("missing: n100, n101", e.Message); // only 3 of the 200 class folders exist
@@ -164,7 +164,7 @@ public class ImageFolderDatasetTests
     [Fact]
     public void Tiny_imagenet_errors_name_the_problem()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var root = MakeTinyImageNet(dir.Path, withTrain: false, ValLayout.Annotations);
         // A validation image of the wrong size: found when it is read, naming file and sample.
         File.Copy(TestFiles.Image("rgb_420.jpg"), Path.Combine(root, "tiny-imagenet-200", "val", "images", "val_0.JPEG"), overwrite: true);
@@ -185,7 +185,7 @@ public class ImageFolderDatasetTests
         File.WriteAllLines(Path.Combine(root, "tiny-imagenet-200", "wnids.txt"), Wnids.Take(199));
         Assert.Contains("expected 200 distinct wnids", Assert.Throws<DatasetException>(() => TinyImageNet.Load(false, root)).Message);
 
-        using var empty = new TempDir();
+        using var empty = new TempDirectory();
         var notFound = Assert.Throws<DatasetNotFoundException>(() => TinyImageNet.Load(true, empty.Path));
         Assert.Contains("wnids.txt", notFound.Message);
     }
@@ -193,7 +193,7 @@ public class ImageFolderDatasetTests
     [Fact]
     public void Imagenet_requires_1000_class_folders()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         Copy("rgb.png", dir.File("val", "n01", "a.png"));
         var e = Assert.Throws<DatasetException>(() => ImageNet.Load(false, dir.Path));
         Assert.Contains("1 class folders", e.Message);

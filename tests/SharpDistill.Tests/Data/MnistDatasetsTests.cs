@@ -6,7 +6,7 @@ public class MnistDatasetsTests
 {
     private static byte[] ImageBytes(int count) => Enumerable.Range(0, count * 784).Select(i => (byte)(i * 7 % 251)).ToArray();
 
-    private static void WriteSplit(TempDir dir, string prefix, int count, byte[]? labels = null, bool gzip = true)
+    private static void WriteSplit(TempDirectory dir, string prefix, int count, byte[]? labels = null, bool gzip = true)
     {
         var suffix = gzip ? ".gz" : "";
         TestFiles.WriteIdx(dir.File($"{prefix}-images-idx3-ubyte{suffix}"), 2051, [count, 28, 28], ImageBytes(count), gzip);
@@ -19,7 +19,7 @@ public class MnistDatasetsTests
     [InlineData(false)]
     public void Reads_gzip_and_plain_idx_files(bool gzip)
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         WriteSplit(dir, "train", 5, gzip: gzip);
         var ds = MnistDatasets.FashionMnist(train: true, dir.Path);
 
@@ -41,7 +41,7 @@ public class MnistDatasetsTests
     [Fact]
     public void Get_returns_a_copy_the_caller_may_modify()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         WriteSplit(dir, "t10k", 2);
         var ds = MnistDatasets.Mnist(train: false, dir.Path);
         ds.Get(1).Image.Pixels[0] ^= 0xFF;
@@ -53,7 +53,7 @@ public class MnistDatasetsTests
     [Fact]
     public void Missing_files_say_what_to_put_where()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         var e = Assert.Throws<DatasetNotFoundException>(() => MnistDatasets.FashionMnist(train: false, dir.Path));
         Assert.Contains("t10k-images-idx3-ubyte.gz", e.Message);
         Assert.Contains("t10k-labels-idx1-ubyte.gz", e.Message);
@@ -64,7 +64,7 @@ public class MnistDatasetsTests
     [Fact]
     public void Bad_magic_names_the_file()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         WriteSplit(dir, "train", 3);
         // A label file where the image file should be.
         TestFiles.WriteIdx(dir.File("train-images-idx3-ubyte.gz"), 2049, [3], [1, 2, 3]);
@@ -77,7 +77,7 @@ public class MnistDatasetsTests
     [Fact]
     public void Truncated_image_data_is_an_error_naming_the_first_incomplete_record()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         WriteSplit(dir, "train", 4);
         var full = ImageBytes(4);
         TestFiles.WriteIdx(dir.File("train-images-idx3-ubyte.gz"), 2051, [4, 28, 28], full[..(2 * 784 + 100)]);
@@ -90,7 +90,7 @@ public class MnistDatasetsTests
     [Fact]
     public void Truncated_header_is_an_error()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         WriteSplit(dir, "train", 2);
         File.WriteAllBytes(dir.File("train-labels-idx1-ubyte"), [0, 0, 8, 1, 0, 0]);
         File.Delete(dir.File("train-labels-idx1-ubyte.gz"));
@@ -102,7 +102,7 @@ public class MnistDatasetsTests
     [Fact]
     public void Corrupt_gzip_stream_is_an_error_naming_the_file()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         WriteSplit(dir, "train", 3);
         var path = dir.File("train-images-idx3-ubyte.gz");
         var bytes = File.ReadAllBytes(path);
@@ -116,7 +116,7 @@ public class MnistDatasetsTests
     [Fact]
     public void Gzip_file_cut_short_is_an_error()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         WriteSplit(dir, "train", 3);
         var path = dir.File("train-images-idx3-ubyte.gz");
         var bytes = File.ReadAllBytes(path);
@@ -128,7 +128,7 @@ public class MnistDatasetsTests
     [Fact]
     public void Trailing_bytes_beyond_the_header_are_an_error()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         WriteSplit(dir, "train", 2);
         TestFiles.WriteIdx(dir.File("train-labels-idx1-ubyte.gz"), 2049, [2], [1, 2, 3]);
         var e = Assert.Throws<DatasetException>(() => MnistDatasets.FashionMnist(true, dir.Path));
@@ -138,7 +138,7 @@ public class MnistDatasetsTests
     [Fact]
     public void Label_outside_the_class_range_names_file_and_record()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         WriteSplit(dir, "train", 4, labels: [1, 2, 10, 3]);
         var e = Assert.Throws<DatasetException>(() => MnistDatasets.FashionMnist(true, dir.Path));
         Assert.Equal(dir.File("train-labels-idx1-ubyte.gz"), e.FilePath);
@@ -149,7 +149,7 @@ public class MnistDatasetsTests
     [Fact]
     public void Count_mismatch_between_images_and_labels_is_an_error()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         WriteSplit(dir, "train", 4);
         TestFiles.WriteIdx(dir.File("train-labels-idx1-ubyte.gz"), 2049, [3], [1, 2, 3]);
         var e = Assert.Throws<DatasetException>(() => MnistDatasets.FashionMnist(true, dir.Path));
@@ -160,7 +160,7 @@ public class MnistDatasetsTests
     [Fact]
     public void Wrong_image_size_is_an_error()
     {
-        using var dir = new TempDir();
+        using var dir = new TempDirectory();
         WriteSplit(dir, "train", 2);
         TestFiles.WriteIdx(dir.File("train-images-idx3-ubyte.gz"), 2051, [2, 32, 32], new byte[2 * 1024]);
         var e = Assert.Throws<DatasetException>(() => MnistDatasets.FashionMnist(true, dir.Path));

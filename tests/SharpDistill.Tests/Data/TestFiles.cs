@@ -36,29 +36,6 @@ internal static class TestFiles
     }
 }
 
-/// <summary>A temporary folder removed when disposed.</summary>
-internal sealed class TempDir : IDisposable
-{
-    public TempDir() => System.IO.Directory.CreateDirectory(Path);
-
-    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "sd-data-" + Guid.NewGuid().ToString("N"));
-
-    public string File(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
-
-    public string Directory(params string[] parts)
-    {
-        var dir = File(parts);
-        System.IO.Directory.CreateDirectory(dir);
-        return dir;
-    }
-
-    public void Dispose()
-    {
-        try { System.IO.Directory.Delete(Path, recursive: true); }
-        catch (IOException) { }
-    }
-}
-
 internal static class Images
 {
     /// <summary>A small image whose pixel values encode (seed, x, y, c), so mix-ups show.</summary>

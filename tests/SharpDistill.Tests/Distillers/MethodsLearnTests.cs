@@ -5,10 +5,9 @@ namespace SharpDistill.Tests.Distillers;
 /// <summary>Every method, for real, on Fashion-MNIST: a short seeded run from a small trained teacher must learn.</summary>
 public class MethodsLearnTests
 {
-    [Fact]
+    [FashionMnistFact]
     public void EveryMethodLearnsFromASmallTeacher()
     {
-        if (!TrainingFixture.FashionMnistInstalled) return;
         using var fixture = new TrainingFixture();
         var teacher = fixture.Train(fixture.Config("teacher", epochs: 2, trainImages: 2048, testImages: 256, "models.student=resnet14"));
         Assert.True(teacher.BestTop1 > 40, $"teacher reached only {teacher.BestTop1}");

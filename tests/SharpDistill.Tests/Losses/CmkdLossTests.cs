@@ -13,7 +13,7 @@ public class CmkdLossTests
     [Fact]
     public void WithEverythingPooledSpearmanOnProbabilitiesIsPearsonSoTheLossIsDist()
     {
-        // cmkd.md §1.3: probabilities differ by less than 1, so with the libraries' default ε = 1
+        // docs/methods/cmkd.md: probabilities differ by less than 1, so with the libraries' default ε = 1
         // PAV pools every row into one block, the soft rank is p − mean(p) + (n + 1)/2, and its
         // Pearson correlation (same centred vectors, same eps) is exactly DIST's.
         using var scope = new TensorScope();

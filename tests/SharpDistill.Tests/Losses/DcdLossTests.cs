@@ -4,7 +4,7 @@ using static SharpDistill.Tests.Losses.LossTestSupport;
 
 namespace SharpDistill.Tests.Losses;
 
-/// <summary>The hand vectors of dcd.md §1.10 (head outputs before normalisation, N = 3, feat_dim = 2).</summary>
+/// <summary>The hand vectors of docs/methods/dcd.md (head outputs before normalisation, N = 3, feat_dim = 2).</summary>
 public class DcdLossTests
 {
     private static readonly double[] StudentRows = { 1, 0, 0.6, 0.8, -0.5, 0.5 };

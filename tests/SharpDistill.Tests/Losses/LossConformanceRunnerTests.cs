@@ -119,19 +119,4 @@ public sealed class LossConformanceRunnerTests : IDisposable
         Assert.Contains("more than 2 classes", report.Cases.Single().Error);
     }
 
-    [Fact]
-    public void TheVectorsFolderCanComeFromTheEnvironment()
-    {
-        File.Copy(LossVectorsPath(), Path.Combine(directory, "losses.json"));
-        var previous = Environment.GetEnvironmentVariable(ReferenceVectors.EnvironmentVariable);
-        try
-        {
-            Environment.SetEnvironmentVariable(ReferenceVectors.EnvironmentVariable, directory);
-            Assert.Equal(Path.Combine(directory, "losses.json"), LossVectorsPath());
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(ReferenceVectors.EnvironmentVariable, previous);
-        }
-    }
 }

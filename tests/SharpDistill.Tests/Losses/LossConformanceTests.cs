@@ -18,7 +18,7 @@ public class LossConformanceTests(ITestOutputHelper output)
         Assert.True(report.Passed, report.Format());
         Assert.Equal(LossConformance.DefaultTolerance(dtype), report.Tolerance);
         foreach (var method in MethodsInSpec) Assert.Contains(report.Methods, m => m.Method == method);
-        // crld.md §8.2: 3 kd, 6 dkd, 4 crld, 2 dist and 3 dcd cases.
+        // tests/data/README.md: 3 kd, 6 dkd, 4 crld, 2 dist and 3 dcd cases.
         Assert.Equal(18, report.Cases.Count);
         Assert.All(report.Cases, c => Assert.NotEmpty(c.Quantities));
     }

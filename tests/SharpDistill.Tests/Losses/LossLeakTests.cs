@@ -15,7 +15,7 @@ public class LossLeakTests
     public void EveryLossAndItsBackwardLeaveNoLiveTensors()
     {
         RunEveryLoss(); // warm-up: lazily created native state is not a leak
-        var baseline = SettledLiveCount();
+        var baseline = LiveTensors.Settled();
         RunEveryLoss();
         Assert.Equal(baseline, TorchRuntime.LiveTensorCount);
     }

@@ -5,17 +5,8 @@ namespace SharpDistill.Tests.Losses;
 /// <summary>Shared helpers of the loss tests: reference files, leak counts, tensors, finite differences.</summary>
 internal static class LossTestSupport
 {
-    /// <summary>shared/vectors/losses.json, found by <see cref="ReferenceVectors"/> (SHARPDISTILL_VECTORS or the folders above).</summary>
-    public static string LossVectorsPath() => ReferenceVectors.Find("losses.json");
-
-    /// <summary>Live native tensors once earlier tests' garbage has been finalised.</summary>
-    public static long SettledLiveCount()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        return TorchRuntime.LiveTensorCount;
-    }
+    /// <summary>tests/data/vectors/losses.json: values and gradients from the published implementations.</summary>
+    public static string LossVectorsPath() => RepoPaths.Vectors("losses.json");
 
     /// <summary>A reproducible float64 matrix of N(0, scale²) entries.</summary>
     public static Tensor Randn(ulong seed, long rows, long columns, double scale = 1.0, DType dtype = DType.Float64)

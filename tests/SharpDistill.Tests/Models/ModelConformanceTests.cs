@@ -4,7 +4,7 @@ using SharpDistill.Torch;
 namespace SharpDistill.Tests.Models;
 
 /// <summary>
-/// Every model of tests/vectors/models.json: exact parameter count, logits, pooled-feature and
+/// Every model of tests/data/vectors/models.json: exact parameter count, logits, pooled-feature and
 /// stage-feature shapes; the logits-only path agrees with the full forward; no tensor handle is left
 /// behind once the outputs are disposed.
 /// </summary>

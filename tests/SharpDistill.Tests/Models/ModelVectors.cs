@@ -2,16 +2,16 @@ using System.Text.Json;
 
 namespace SharpDistill.Tests.Models;
 
-/// <summary>One model of tests/vectors/models.json: reference parameter count and output shapes.</summary>
+/// <summary>One model of tests/data/vectors/models.json: reference parameter count and output shapes.</summary>
 public sealed record ModelVector(long Params, long[] Logits, long[] Pooled, long[][] Stages);
 
 /// <summary>
-/// Reads tests/vectors/models.json (a copy of the shared reference vectors: mdistiller / RepDistiller
+/// Reads tests/data/vectors/models.json (mdistiller / RepDistiller
 /// parameter counts and shapes, CIFAR models at batch 2 × 3×32×32, ImageNet models at 1 × 3×224×224).
 /// </summary>
 public static class ModelVectors
 {
-    private static readonly Lazy<JsonDocument> Document = new(() => JsonDocument.Parse(File.ReadAllText(Locate("models.json"))));
+    private static readonly Lazy<JsonDocument> Document = new(() => JsonDocument.Parse(File.ReadAllText(RepoPaths.Vectors("models.json"))));
 
     public static IReadOnlyDictionary<string, ModelVector> Cifar100 => Section("cifar100");
 
@@ -34,14 +34,4 @@ public static class ModelVectors
 
     private static long[] Shape(JsonElement e) => e.EnumerateArray().Select(x => x.GetInt64()).ToArray();
 
-    /// <summary>Finds tests/vectors/<paramref name="file"/> above the test binaries.</summary>
-    private static string Locate(string file)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "vectors", file);
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException($"tests/vectors/{file} not found above {AppContext.BaseDirectory}");
-    }
 }

@@ -17,10 +17,9 @@ public class TrainerTests
                 : t.Value.ToArray<long>().SelectMany(BitConverter.GetBytes).ToArray());
     }
 
-    [Fact]
+    [FashionMnistFact]
     public void ARunLearnsAndWritesItsRunDirectory()
     {
-        if (!TrainingFixture.FashionMnistInstalled) return;
         using var fixture = new TrainingFixture();
         var result = fixture.Train(fixture.Config("ce", epochs: 2, trainImages: 2048));
         Assert.Equal(2, result.EpochsCompleted);
@@ -38,10 +37,9 @@ public class TrainerTests
         Assert.Contains("train_limit: 2048", state.ConfigYaml);
     }
 
-    [Fact]
+    [FashionMnistFact]
     public void ResumingAfterAnEpochGivesTheSameWeightsAsOneRun()
     {
-        if (!TrainingFixture.FashionMnistInstalled) return;
         using var fixture = new TrainingFixture();
         var straight = fixture.Train(fixture.Config("straight", epochs: 2, extra: "solver.lr_decay_stages=[1]"));
         var first = fixture.Config("resumed", epochs: 1, extra: "solver.lr_decay_stages=[1]");
@@ -55,10 +53,9 @@ public class TrainerTests
         Assert.Equal(straight.History.Select(h => h.TestTop1), resumed.History.Select(h => h.TestTop1));
     }
 
-    [Fact]
+    [FashionMnistFact]
     public void AStopMidEpochWritesLatestAndResumeContinuesExactly()
     {
-        if (!TrainingFixture.FashionMnistInstalled) return;
         using var fixture = new TrainingFixture();
         var straight = fixture.Train(fixture.Config("straight", epochs: 2));
         using var stop = new StopSignal(hookConsole: false);
@@ -74,10 +71,9 @@ public class TrainerTests
         Assert.Equal(straight.History.Last().TrainLoss, resumed.History.Last().TrainLoss, 10);
     }
 
-    [Fact]
+    [FashionMnistFact]
     public void AStopDuringAnEpochsLastStepEndsAtThatEpoch()
     {
-        if (!TrainingFixture.FashionMnistInstalled) return;
         using var fixture = new TrainingFixture();
         using var stop = new StopSignal(hookConsole: false);
         var result = fixture.Train(fixture.Config("boundary", epochs: 3, trainImages: 256, testImages: 64), stop: stop,
@@ -89,10 +85,9 @@ public class TrainerTests
         Assert.Single(result.History);
     }
 
-    [Fact]
+    [FashionMnistFact]
     public void ANewRunRefusesToOverwriteAndResumeRefusesAnotherConfig()
     {
-        if (!TrainingFixture.FashionMnistInstalled) return;
         using var fixture = new TrainingFixture();
         fixture.Train(fixture.Config("once", epochs: 1, trainImages: 128, testImages: 64));
         var again = Assert.Throws<CheckpointException>(() => fixture.Train(fixture.Config("once", epochs: 1, trainImages: 128, testImages: 64)));
@@ -103,10 +98,9 @@ public class TrainerTests
         Assert.Throws<CheckpointException>(() => fixture.Train(fixture.Config("never", epochs: 1), resume: true));
     }
 
-    [Fact]
+    [FashionMnistFact]
     public void ANonFiniteLossStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint()
     {
-        if (!TrainingFixture.FashionMnistInstalled) return;
         using var fixture = new TrainingFixture();
         var good = fixture.Config("nan", epochs: 1, trainImages: 128, testImages: 64);
         var result = fixture.Train(good);

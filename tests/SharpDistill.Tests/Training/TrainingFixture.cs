@@ -8,7 +8,6 @@ internal sealed class TrainingFixture : IDisposable
 {
     public string OutputDir { get; } = Directory.CreateTempSubdirectory("sdtrain").FullName;
 
-    public static bool FashionMnistInstalled => File.Exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
 
     /// <summary>A small config: resnet8 on the first <paramref name="trainImages"/> training images, 2 workers, no progress bar.</summary>
     public RunConfig Config(string name, int epochs, int trainImages = 512, int testImages = 256, params string[] extra)

@@ -13,7 +13,7 @@ public class AugmentConformanceTests : IDisposable
     [Fact]
     public void EveryReferenceCaseMatchesPilExactly()
     {
-        var report = AugmentConformance.Run(ReferenceVectors.Find("augment.json"));
+        var report = AugmentConformance.Run(RepoPaths.Vectors("augment.json"));
         _output.WriteLine(report.Describe());
         Assert.Equal(74, report.Cases.Count);
         // All 14 ops are covered by the file, and every one is exact.
@@ -77,24 +77,6 @@ public class AugmentConformanceTests : IDisposable
         Assert.Contains("images[0]'[0]", Assert.Throws<InvalidDataException>(() => AugmentConformance.Run(badPixel)).Message);
     }
 
-    [Fact]
-    public void TheVectorsDirectoryCanBeSetByEnvironmentVariable()
-    {
-        var dir = Directory.CreateTempSubdirectory("sharpdistill-vectors-");
-        var previous = Environment.GetEnvironmentVariable(ReferenceVectors.EnvironmentVariable);
-        try
-        {
-            File.Copy(ReferenceVectors.Find("augment.json"), Path.Combine(dir.FullName, "augment.json"));
-            Environment.SetEnvironmentVariable(ReferenceVectors.EnvironmentVariable, dir.FullName);
-            Assert.Equal(Path.Combine(dir.FullName, "augment.json"), ReferenceVectors.Find("augment.json"));
-            Assert.Throws<FileNotFoundException>(() => ReferenceVectors.Find("nothing.json"));
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(ReferenceVectors.EnvironmentVariable, previous);
-            dir.Delete(recursive: true);
-        }
-    }
 
     private string WriteTemp(string json)
     {

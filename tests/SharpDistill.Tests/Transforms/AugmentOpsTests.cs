@@ -5,7 +5,7 @@ using static SharpDistill.Tests.Transforms.TestImages;
 namespace SharpDistill.Tests.Transforms;
 
 /// <summary>
-/// Hand-computed checks of each op's PIL semantics (crld.md §2.2), for RGB and grayscale. The
+/// Hand-computed checks of each op's PIL semantics (docs/augmentations.md), for RGB and grayscale. The
 /// bit-exact comparison with Pillow is AugmentConformanceTests.
 /// </summary>
 public class AugmentOpsTests

@@ -3,7 +3,7 @@ using static SharpDistill.Tests.Transforms.TestImages;
 
 namespace SharpDistill.Tests.Transforms;
 
-/// <summary>The random choices of CRLD's RandAugment (crld.md §2.2 steps 1–3).</summary>
+/// <summary>The random choices of CRLD's RandAugment (docs/augmentations.md steps 1–3).</summary>
 public class CrldRandAugmentTests
 {
     [Fact]

@@ -4,7 +4,7 @@ using static SharpDistill.Tests.Transforms.TestImages;
 
 namespace SharpDistill.Tests.Transforms;
 
-/// <summary>Cutout against the rules of crld.md §2.3 (there are no reference vectors for it).</summary>
+/// <summary>Cutout against the rules of docs/augmentations.md (there are no reference vectors for it).</summary>
 public class CutoutTests
 {
     private static readonly byte[] Fill = { 125, 123, 114 };

@@ -40,7 +40,7 @@ public class EngineProofTests
     {
         const int steps = 1000;
         using var threads = OneThread();
-        var baseline = LeakCheck.SettledLiveCount();
+        var baseline = LiveTensors.Settled();
         TorchRuntime.ManualSeed(1);
         using var generator = new Generator(1);
         long liveAt100 = 0, rssAt100 = 0, liveAt1000 = 0, rssAt1000 = 0;
@@ -73,7 +73,7 @@ public class EngineProofTests
                 }
             }
         }
-        var after = LeakCheck.SettledLiveCount();
+        var after = LiveTensors.Settled();
         output.WriteLine($"live tensors: baseline {baseline}, at step 100 {liveAt100}, at step {steps} {liveAt1000}, after disposal {after}");
         output.WriteLine($"RSS: step 100 {rssAt100 / 1048576.0:F1} MiB, step {steps} {rssAt1000 / 1048576.0:F1} MiB, " +
                          $"growth {(rssAt1000 - rssAt100) / 1048576.0:F2} MiB; {steps} steps in {clock.Elapsed.TotalSeconds:F1} s");
@@ -89,7 +89,7 @@ public class EngineProofTests
     public void SmallCnnLearnsTheSyntheticProblem()
     {
         using var threads = OneThread();
-        var baseline = LeakCheck.SettledLiveCount();
+        var baseline = LiveTensors.Settled();
         var options = new SyntheticTrainingOptions { Epochs = 8, Seed = 42 }; // 8 × 32 = 256 SGD steps
         var result = SyntheticTraining.Run(options, e => output.WriteLine(
             $"epoch {e.Epoch}: lr {e.LearningRate:F4} train loss {e.TrainLoss:F4} acc {e.TrainAccuracy:P1} | test loss {e.TestLoss:F4} acc {e.TestAccuracy:P1} ({e.Elapsed.TotalSeconds:F2} s)"));
@@ -110,7 +110,7 @@ public class EngineProofTests
         Assert.Equal(8, result.Epochs.Count);
         Assert.True(result.FinalTestAccuracy >= 0.98, $"held-out accuracy {result.FinalTestAccuracy:P2} < 98 %");
         Assert.True(result.Epochs[^1].TrainLoss < result.Epochs[0].TrainLoss, "the training loss must fall");
-        Assert.Equal(baseline, LeakCheck.SettledLiveCount());
+        Assert.Equal(baseline, LiveTensors.Settled());
     }
 
     [Fact]

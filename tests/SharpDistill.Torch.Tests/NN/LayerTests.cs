@@ -108,7 +108,7 @@ public class LayerTests
     {
         using var seq = new Sequential(new Conv2d(1, 2, 3), new ReLU(), new Flatten(), new Linear(8, 2));
         using var x = Tensors.Randn(new long[] { 1, 1, 4, 4 });
-        var baseline = LeakCheck.SettledLiveCount();
+        var baseline = LiveTensors.Settled();
         using (Autograd.NoGrad())
         {
             var y = seq.Forward(x);

@@ -229,10 +229,9 @@ public class ModuleTests
         Assert.Equal(DType.Float32, net.Head[2].NamedParameters().First().Value.DType);
     }
 
-    [Fact]
+    [CudaFact]
     public void ToCudaWorksWhenAGpuIsPresent()
     {
-        if (!TorchRuntime.CudaIsAvailable) return; // exercised on GPU machines only
         using var scope = new TensorScope();
         using var net = new Net();
         net.To(Device.Cuda);
@@ -244,7 +243,7 @@ public class ModuleTests
     [Fact]
     public void DisposingAModuleFreesItsTensors()
     {
-        var baseline = LeakCheck.SettledLiveCount();
+        var baseline = LiveTensors.Settled();
         var net = new Net();
         Assert.True(TorchRuntime.LiveTensorCount > baseline);
         net.Dispose();

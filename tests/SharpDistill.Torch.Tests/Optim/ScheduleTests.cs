@@ -7,7 +7,7 @@ public class ScheduleTests
     [Fact]
     public void MultiStepMatchesTheCrldRecipeAtEveryBoundary()
     {
-        // spec/crld.md §3: 0.05 for epochs 1–150, 0.005 for 151–180, 5e-4 for 181–210, 5e-5 for 211–240.
+        // docs/training.md: 0.05 for epochs 1–150, 0.005 for 151–180, 5e-4 for 181–210, 5e-5 for 211–240.
         var schedule = new MultiStepSchedule(new[] { 150, 180, 210 });
         var expected = new Dictionary<int, double>
         {

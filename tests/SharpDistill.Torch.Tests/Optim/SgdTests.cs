@@ -126,7 +126,7 @@ public class SgdTests
     {
         using var p = Tensor.FromArray(new[] { 1.0, 2.0 }).RequiresGrad_();
         using var sgd = new Sgd(new[] { p }, new SgdOptions { LearningRate = 0.1, Momentum = 0.9, WeightDecay = 1e-4, Nesterov = true });
-        var baseline = LeakCheck.SettledLiveCount();
+        var baseline = LiveTensors.Settled();
         for (var i = 0; i < 5; i++)
             using (new TensorScope())
             {

@@ -153,7 +153,7 @@ public sealed class SafeTensorsTests : IDisposable
     {
         var path = PathOf(name + ".safetensors");
         File.WriteAllBytes(path, content);
-        var baseline = LeakCheck.SettledLiveCount();
+        var baseline = LiveTensors.Settled();
         var e = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(path));
         Assert.Contains(problem, e.Message);
         Assert.StartsWith(path + ": ", e.Message);

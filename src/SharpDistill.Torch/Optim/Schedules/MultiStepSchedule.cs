@@ -3,7 +3,7 @@ namespace SharpDistill.Torch.Optim.Schedules;
 /// <summary>
 /// Step decay at milestones (PyTorch's MultiStepLR): lr = base · γ^k, where k counts the milestones
 /// m with m ≤ completed epochs, i.e. for 1-based epoch e the milestones strictly smaller than e
-/// (spec/crld.md §3: with milestones 150, 180, 210, epochs 1–150 use the base rate and epoch 151
+/// (docs/training.md: with milestones 150, 180, 210, epochs 1–150 use the base rate and epoch 151
 /// the first decay). A milestone listed twice decays twice, as in PyTorch. Decays happen at epoch
 /// boundaries even when the rate is updated per step.
 /// </summary>

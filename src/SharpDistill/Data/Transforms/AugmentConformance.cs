@@ -31,7 +31,7 @@ public sealed record AugmentConformanceReport(string Path, IReadOnlyList<OpConfo
 
 /// <summary>
 /// Checks <see cref="AugmentOps"/> against PIL reference outputs in the format of
-/// shared/vectors/augment.json (crld.md §8.1): <c>image_shape</c> [H, W, C], <c>images</c> (flat
+/// tests/data/vectors/augment.json (tests/data/README.md): <c>image_shape</c> [H, W, C], <c>images</c> (flat
 /// HWC uint8 lists) and <c>cases</c> of {op, magnitude, image, output}. Every output must match
 /// exactly. Used by the test suite and by the CLI's <c>conformance</c> verb.
 /// </summary>

@@ -6,7 +6,7 @@ namespace SharpDistill.Data.Transforms;
 /// </summary>
 public sealed record AugmentOp(string Name, double Low, double High, Func<ByteImage, double, ByteImage> Apply)
 {
-    /// <summary>The 14 ops in the order of CRLD's <c>augment_list()</c>, with their ranges (crld.md §2.2).</summary>
+    /// <summary>The 14 ops in the order of CRLD's <c>augment_list()</c>, with their ranges (docs/augmentations.md).</summary>
     public static IReadOnlyList<AugmentOp> CrldTable { get; } = new AugmentOp[]
     {
         new("AutoContrast", 0, 1, AugmentOps.AutoContrast),

@@ -1,7 +1,7 @@
 namespace SharpDistill.Data.Transforms;
 
 /// <summary>
-/// The 14 operations of CRLD's RandAugment variant (spec crld.md §2.2), each a pure function
+/// The 14 operations of CRLD's RandAugment variant (docs/augmentations.md), each a pure function
 /// <c>op(image, magnitude)</c> with Pillow 9.4 semantics, bit-exact on 8-bit images. Ops that ignore
 /// the magnitude still take it so that all 14 share one signature.
 ///

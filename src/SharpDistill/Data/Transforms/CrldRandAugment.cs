@@ -11,7 +11,7 @@ public sealed record RandAugmentDraw(
     double CutoutCentreY);
 
 /// <summary>
-/// CRLD's RandAugment variant (crld.md §2.2–2.3, the inline class constructed as
+/// CRLD's RandAugment variant (docs/augmentations.md, the inline class constructed as
 /// <c>RandAugment(2, 10)</c>, whose m is unused): draw <see cref="OpCount"/> ops uniformly with
 /// replacement from the 14-op table, give each a fresh continuous magnitude
 /// v = low + (high − low)·U, apply them all (no sign flip, no apply probability), then always apply

@@ -1,7 +1,7 @@
 namespace SharpDistill.Data.Transforms;
 
 /// <summary>
-/// CRLD's Cutout (crld.md §2.3), always the last step of the strong view: a grey square of side
+/// CRLD's Cutout (docs/augmentations.md), always the last step of the strong view: a grey square of side
 /// s = f·W pixels (f the fraction of the width) painted at a random centre.
 /// </summary>
 public static class Cutout

@@ -12,7 +12,7 @@ public sealed record ViewPair(WeakView Weak, StrongView Strong)
 }
 
 /// <summary>
-/// The training-time view pipelines of CRLD's datasets (crld.md §2), and the ImageNet
+/// The training-time view pipelines of CRLD's datasets (docs/augmentations.md), and the ImageNet
 /// evaluation transform. Every pipeline ends at a ByteImage; ToTensor and Normalize follow in the
 /// data loader.
 /// </summary>

@@ -2,7 +2,7 @@ namespace SharpDistill.Data.Transforms;
 
 /// <summary>
 /// CRLD's weak view: a random crop (RandomCrop with padding, or RandomResizedCrop) followed by a
-/// horizontal flip with probability 0.5 (crld.md §2.1, §2.4, §2.5). Ends at a ByteImage;
+/// horizontal flip with probability 0.5 (docs/augmentations.md). Ends at a ByteImage;
 /// ToTensor and Normalize come after it in the loader.
 /// </summary>
 public sealed class WeakView : Compose

@@ -9,7 +9,7 @@ namespace SharpDistill.Distillers.Losses;
 /// <param name="SampleWeights">w_i [B], the weight of the Spearman term per sample under
 /// SpearmanOnHard (of the Pearson term otherwise); constants, no gradient.</param>
 /// <param name="MeanInterBlocks">Mean number of PAV blocks per student row (out of C): 1 means the
-/// inter-class Spearman term is Pearson in disguise, C means it has no gradient (cmkd.md §1.3).</param>
+/// inter-class Spearman term is Pearson in disguise, C means it has no gradient (docs/methods/cmkd.md).</param>
 /// <param name="MeanIntraBlocks">The same for the student's per-class columns (out of B); NaN when
 /// the intra-class Spearman term is off.</param>
 public sealed record CmkdLossTerms(Tensor Inter, Tensor Intra, Tensor Total, Tensor SampleWeights, double MeanInterBlocks,
@@ -31,11 +31,11 @@ public sealed record CmkdLossTerms(Tensor Inter, Tensor Intra, Tensor Total, Ten
 /// </summary>
 /// <remarks>
 /// THIS IS A RECONSTRUCTION, NOT THE PAPER'S VERIFIED LOSS. Only the abstract and third-party
-/// descriptions of CMKD are available and no official code is known (cmkd.md §0). The Pearson core
+/// descriptions of CMKD are available and no official code is known (docs/methods/cmkd.md). The Pearson core
 /// is DIST's exact formula and the soft-rank operator is Blondel et al.'s exact algorithm; how they
 /// are combined (which tensor is ranked, the teacher's ranks, the difficulty measure, the weight
-/// formula, the intra-class Spearman term) follows cmkd.md §1.4–1.6, and every such choice is a
-/// setting of <see cref="CmkdSettings"/> with the spec's recommended default.
+/// formula, the intra-class Spearman term) follows docs/methods/cmkd.md, and every such choice is a
+/// setting of <see cref="CmkdSettings"/> with our best reading as its default (docs/methods/cmkd.md).
 /// <code>
 /// ℓ^P_inter(i) = 1 − ρ(Ps[i,:], Pt[i,:])            (Ps = softmax(Zs/τ), Pt = softmax(Zt/τ))
 /// ℓ^S_inter(i) = 1 − ρ(R_ε(Xs[i,:]), R_ε(Xt[i,:]))  (X = Z/τ or P, R_ε = soft rank per row)
@@ -47,7 +47,7 @@ public sealed record CmkdLossTerms(Tensor Inter, Tensor Intra, Tensor Total, Ten
 /// </remarks>
 public static class CmkdLoss
 {
-    private const string Name = "CMKD (Niu et al. 2024, reconstructed per cmkd.md §1.4-1.6)";
+    private const string Name = "CMKD (Niu et al. 2024, reconstructed per docs/methods/cmkd.md)";
 
     /// <param name="student">Student logits [B, C], C ≥ 2.</param>
     /// <param name="teacher">Teacher logits [B, C].</param>
@@ -106,7 +106,7 @@ public static class CmkdLoss
     }
 
     /// <summary>
-    /// w_i ∈ [0, 1] from the teacher's softened distribution (cmkd.md §1.5); a constant.
+    /// w_i ∈ [0, 1] from the teacher's softened distribution (docs/methods/cmkd.md); a constant.
     /// </summary>
     public static Tensor SampleWeights(Tensor teacherProbabilities, Tensor? target, long batch, long classes, CmkdSettings s)
     {
@@ -177,7 +177,7 @@ public static class CmkdLoss
         LossPreconditions.Positive(Name, "sigmoid_temperature", s.SigmoidTemperature);
         if (s.Gamma != 0)
             LossPreconditions.AtLeast(Name, "the batch size for the intra-class term", batch, 2,
-                "the intra-class relation correlates each class across the batch (cmkd.md §1.6); set gamma = 0 to drop it");
+                "the intra-class relation correlates each class across the batch (docs/methods/cmkd.md); set gamma = 0 to drop it");
         if (s.Weighting == CmkdWeighting.Dynamic && s.Difficulty == CmkdDifficulty.GroundTruthProbability)
         {
             if (target is null)

@@ -2,7 +2,7 @@ using SharpDistill.Torch;
 
 namespace SharpDistill.Distillers.Losses;
 
-/// <summary>Which tensor the Spearman terms rank (cmkd.md §1.3–1.4). [UNVERIFIED]</summary>
+/// <summary>Which tensor the Spearman terms rank (docs/methods/cmkd.md). (a reconstruction choice)</summary>
 public enum CmkdRankInput
 {
     /// <summary>The softened logits z/τ: same order as the probabilities, with gaps large enough for ε = 1.</summary>
@@ -12,7 +12,7 @@ public enum CmkdRankInput
     Probability,
 }
 
-/// <summary>How the teacher's ranks are computed (cmkd.md §1.4). [UNVERIFIED]</summary>
+/// <summary>How the teacher's ranks are computed (docs/methods/cmkd.md). (a reconstruction choice)</summary>
 public enum CmkdTeacherRank
 {
     /// <summary>Soft ranks with the student's ε and regularisation (as in torchsort's Spearman example).</summary>
@@ -22,7 +22,7 @@ public enum CmkdTeacherRank
     Hard,
 }
 
-/// <summary>The per-sample difficulty d_i ∈ [0, 1], from the teacher only (cmkd.md §1.5). [UNVERIFIED]</summary>
+/// <summary>The per-sample difficulty d_i ∈ [0, 1], from the teacher only (docs/methods/cmkd.md). (a reconstruction choice)</summary>
 public enum CmkdDifficulty
 {
     /// <summary>H(Pt[i,:]) / log C, the normalised entropy of the teacher's softened distribution.</summary>
@@ -35,7 +35,7 @@ public enum CmkdDifficulty
     GroundTruthProbability,
 }
 
-/// <summary>How the difficulty becomes the mixing weight w_i ∈ [0, 1] (cmkd.md §1.5). [UNVERIFIED]</summary>
+/// <summary>How the difficulty becomes the mixing weight w_i ∈ [0, 1] (docs/methods/cmkd.md). (a reconstruction choice)</summary>
 public enum CmkdWeightNormalization
 {
     /// <summary>w_i = d_i.</summary>
@@ -48,7 +48,7 @@ public enum CmkdWeightNormalization
     Sigmoid,
 }
 
-/// <summary>Whether the Pearson/Spearman mix changes per sample (cmkd.md §1.5). [UNVERIFIED]</summary>
+/// <summary>Whether the Pearson/Spearman mix changes per sample (docs/methods/cmkd.md). (a reconstruction choice)</summary>
 public enum CmkdWeighting
 {
     /// <summary>w_i from the sample's difficulty.</summary>
@@ -59,9 +59,9 @@ public enum CmkdWeighting
 }
 
 /// <summary>
-/// CMKD's settings (distiller.cmkd.*; cmkd.md §1.6). CMKD's paper body and code are not available,
-/// so everything beyond the DIST core is a reconstruction (cmkd.md §1.4–1.6): each uncertain choice
-/// is a setting, and the defaults are the spec's recommendations (§1.6 and the implementation checklist).
+/// CMKD's settings (distiller.cmkd.*; docs/methods/cmkd.md). CMKD's paper body and code are not available,
+/// so everything beyond the DIST core is a reconstruction (docs/methods/cmkd.md): each uncertain choice
+/// is a setting whose default is our best reading (docs/methods/cmkd.md explains each).
 /// </summary>
 public sealed class CmkdSettings
 {
@@ -73,27 +73,27 @@ public sealed class CmkdSettings
     public double Beta { get; set; } = 2.0;
     /// <summary>γ, the weight of the intra-class term (needs B ≥ 2 when non-zero).</summary>
     public double Gamma { get; set; } = 2.0;
-    /// <summary>The ranked tensor. [UNVERIFIED]</summary>
+    /// <summary>The ranked tensor. (a reconstruction choice)</summary>
     public CmkdRankInput RankOn { get; set; } = CmkdRankInput.Logit;
-    /// <summary>ε, the soft-rank regularisation strength (1.0, the libraries' default). [UNVERIFIED]</summary>
+    /// <summary>ε, the soft-rank regularisation strength (1.0, the libraries' default). (a reconstruction choice)</summary>
     public double RankStrength { get; set; } = 1.0;
-    /// <summary>L2 (the libraries' default) or KL. [UNVERIFIED]</summary>
+    /// <summary>L2 (the libraries' default) or KL. (a reconstruction choice)</summary>
     public SoftRankRegularization RankRegularization { get; set; } = SoftRankRegularization.L2;
-    /// <summary>Soft or hard teacher ranks. [UNVERIFIED]</summary>
+    /// <summary>Soft or hard teacher ranks. (a reconstruction choice)</summary>
     public CmkdTeacherRank TeacherRank { get; set; } = CmkdTeacherRank.Soft;
-    /// <summary>Whether the intra-class term mixes in a Spearman part (the ½/½ example of §1.5). [UNVERIFIED]</summary>
+    /// <summary>Whether the intra-class term mixes in a Spearman part (half and half by default). (a reconstruction choice)</summary>
     public bool IntraSpearman { get; set; } = true;
-    /// <summary>μ in L_intra = (1 − μ)·L^P_intra + μ·L^S_intra. [UNVERIFIED]</summary>
+    /// <summary>μ in L_intra = (1 − μ)·L^P_intra + μ·L^S_intra. (a reconstruction choice)</summary>
     public double IntraSpearmanWeight { get; set; } = 0.5;
-    /// <summary>[UNVERIFIED]</summary>
+    /// <summary>A reconstruction choice.</summary>
     public CmkdDifficulty Difficulty { get; set; } = CmkdDifficulty.Entropy;
-    /// <summary>[UNVERIFIED]</summary>
+    /// <summary>A reconstruction choice.</summary>
     public CmkdWeightNormalization WeightNormalization { get; set; } = CmkdWeightNormalization.Raw;
-    /// <summary>T_w of the sigmoid normalisation; the spec gives no value, 1.0 is this implementation's choice. [UNVERIFIED]</summary>
+    /// <summary>T_w of the sigmoid normalisation; no published value, 1.0 is our choice. (a reconstruction choice)</summary>
     public double SigmoidTemperature { get; set; } = 1.0;
-    /// <summary>True: hard samples lean on the Spearman term, ℓ = (1 − w)·ℓ^P + w·ℓ^S; false swaps the roles. [UNVERIFIED]</summary>
+    /// <summary>True: hard samples lean on the Spearman term, ℓ = (1 − w)·ℓ^P + w·ℓ^S; false swaps the roles. (a reconstruction choice)</summary>
     public bool SpearmanOnHard { get; set; } = true;
-    /// <summary>Dynamic or fixed weights. [UNVERIFIED]</summary>
+    /// <summary>Dynamic or fixed weights. (a reconstruction choice)</summary>
     public CmkdWeighting Weighting { get; set; } = CmkdWeighting.Dynamic;
     /// <summary>λ for <see cref="CmkdWeighting.Fixed"/>.</summary>
     public double FixedWeight { get; set; } = 0.5;

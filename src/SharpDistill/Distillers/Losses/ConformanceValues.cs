@@ -3,7 +3,7 @@ using SharpDistill.Torch;
 namespace SharpDistill.Distillers.Losses;
 
 /// <summary>
-/// What a method's conformance evaluator returns for one reference case (crld.md §8.2): the loss
+/// What a method's conformance evaluator returns for one reference case (tests/data/README.md): the loss
 /// terms the file records and the gradient of the case's loss with respect to every input it names,
 /// all as doubles keyed by the file's output names.
 /// </summary>

@@ -3,7 +3,7 @@ using SharpDistill.Torch;
 namespace SharpDistill.Distillers.Losses;
 
 /// <summary>
-/// CRLD's loss weights and confidence thresholds (crld.md §1.5), the one home of their defaults:
+/// CRLD's loss weights and confidence thresholds (docs/methods/crld.md), the one home of their defaults:
 /// CRLD's own settings extend them with the temperature, and the cross-view composition on top of
 /// another method (distiller.cross_view) uses them as they are.
 /// </summary>
@@ -53,11 +53,11 @@ public sealed record CrldLossTerms(Tensor Ce, Tensor KdWithinView, Tensor KdCros
 
 /// <summary>
 /// CRLD, "Cross-View Consistency Regularisation for Knowledge Distillation" (Zhang, Liu, Cai, Ma,
-/// ACM MM 2024, arXiv:2412.16493), with the exact semantics of the official CRLD.py (crld.md §1).
+/// ACM MM 2024, arXiv:2412.16493), with the exact semantics of the official CRLD.py (docs/methods/crld.md).
 /// </summary>
 public static class CrldLoss
 {
-    private const string Name = "CRLD (Zhang et al. 2024; crld.md §1)";
+    private const string Name = "CRLD (Zhang et al. 2024; docs/methods/crld.md)";
 
     /// <summary>
     /// L = L_ce + L_wv + L_cv with
@@ -67,7 +67,7 @@ public static class CrldLoss
     /// <remarks>
     /// Within-view terms are both gated by the weak-view teacher's mask and cross-view terms by the
     /// strong-view teacher's; the masks use softmax at temperature 1 (not T) and ≥; the means divide
-    /// by the full batch B, not by the number of kept samples (crld.md §1.2, §1.4).
+    /// by the full batch B, not by the number of kept samples (docs/methods/crld.md).
     /// </remarks>
     /// <param name="studentWeak">z_sw, student logits on the weak view [B, C].</param>
     /// <param name="studentStrong">z_ss, student logits on the strong view [B, C].</param>
@@ -112,7 +112,7 @@ public static class CrldLoss
 
     /// <summary>
     /// m[i] = 1 when max_c softmax(teacher[i])_c ≥ τ, else 0: plain softmax at temperature 1, and
-    /// "greater or equal", so τ = 0 keeps every sample (crld.md §1.2). A constant: no gradient.
+    /// "greater or equal", so τ = 0 keeps every sample (docs/methods/crld.md). A constant: no gradient.
     /// </summary>
     public static Tensor ConfidenceMask(Tensor teacherLogits, double tau, DType dtype)
     {

@@ -3,12 +3,12 @@ using SharpDistill.Torch;
 namespace SharpDistill.Distillers.Losses;
 
 /// <summary>
-/// Cross-entropy with hard labels, no label smoothing, mean over the batch (baselines.md §1):
+/// Cross-entropy with hard labels, no label smoothing, mean over the batch (docs/methods/ce.md):
 /// CE(z, y) = (1/B) Σ_i [ logsumexp_c z[i,c] − z[i, y_i] ].
 /// </summary>
 public static class CrossEntropyLoss
 {
-    private const string Name = "cross-entropy (baselines.md §1)";
+    private const string Name = "cross-entropy (docs/methods/ce.md)";
 
     /// <param name="logits">Logits [B, C].</param>
     /// <param name="target">Class indices, int64 [B], each in [0, C).</param>

@@ -18,14 +18,14 @@ public sealed record DcdLossTerms(Tensor Contrastive, Tensor Consistency, Tensor
 
 /// <summary>
 /// DCD, "Discriminative and Consistent Representation Distillation" (Giakoumoglou &amp; Stathaki,
-/// arXiv:2407.11802), exactly as the official DCDLoss (dcd.md §1): a contrastive loss between the
+/// arXiv:2407.11802), exactly as the official DCDLoss (docs/methods/dcd.md): a contrastive loss between the
 /// projected, L2-normalised student and teacher features of one batch (in-batch negatives only),
 /// with a learnable logit scale τ = min(exp θ, max_tau) and bias b, plus a consistency term that is
 /// zero exactly when the logit matrix is symmetric.
 /// </summary>
 public static class DcdLoss
 {
-    private const string Name = "DCD (Giakoumoglou & Stathaki; dcd.md §1)";
+    private const string Name = "DCD (Giakoumoglou & Stathaki; docs/methods/dcd.md)";
 
     /// <summary>Initial θ (τ = e) and b of the official code.</summary>
     public const double InitialTheta = 1.0;
@@ -41,9 +41,9 @@ public static class DcdLoss
     /// L_consist = (1/N) Σ_ij A_ij (log A_ij − log P_ij) with P = row-softmax(L) and A = row-softmax(Lᵀ).
     /// </summary>
     /// <remarks>
-    /// The gradient flows through both P and A (dcd.md §1.5: the target of the KL is not detached),
+    /// The gradient flows through both P and A (docs/methods/dcd.md: the target of the KL is not detached),
     /// into both heads, θ and b. ∂/∂b is exactly zero in exact arithmetic (a constant added to L
-    /// changes no softmax), and ∂/∂θ is zero while exp θ ≥ max_tau (the clamp), dcd.md §1.8.
+    /// changes no softmax), and ∂/∂θ is zero while exp θ ≥ max_tau (the clamp), docs/methods/dcd.md
     /// </remarks>
     /// <param name="projectedStudent">embed_s(f_s), [N, feat_dim].</param>
     /// <param name="projectedTeacher">embed_t(f_t), [N, feat_dim].</param>

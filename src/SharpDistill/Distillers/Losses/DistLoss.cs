@@ -18,13 +18,13 @@ public sealed record DistLossTerms(Tensor Inter, Tensor Intra, Tensor Total) : I
 
 /// <summary>
 /// DIST, "Knowledge Distillation from A Stronger Teacher" (Huang et al., NeurIPS 2022,
-/// arXiv:2205.10536; baselines.md §4, cmkd.md §1.2 and §5): relation matching with Pearson
+/// arXiv:2205.10536; docs/methods/dist.md): relation matching with Pearson
 /// correlation between the softened distributions, per sample (inter-class) and per class across
 /// the batch (intra-class).
 /// </summary>
 public static class DistLoss
 {
-    private const string Name = "DIST (Huang et al. 2022; baselines.md §4)";
+    private const string Name = "DIST (Huang et al. 2022; docs/methods/dist.md)";
 
     /// <param name="student">Student logits [B, C].</param>
     /// <param name="teacher">Teacher logits [B, C].</param>
@@ -80,5 +80,5 @@ public static class DistLoss
     // is undefined (0 with DIST's eps) and the term would be a constant 1 that teaches nothing.
     private static void CheckIntraBatch(long batch) =>
         LossPreconditions.AtLeast(Name, "the batch size for the intra-class term", batch, 2,
-            "the intra-class relation correlates each class's probabilities across the batch (cmkd.md §1.2); set gamma = 0 to use the inter-class term alone");
+            "the intra-class relation correlates each class's probabilities across the batch (docs/methods/cmkd.md); set gamma = 0 to use the inter-class term alone");
 }

@@ -18,11 +18,11 @@ public sealed record DkdLossTerms(Tensor Tckd, Tensor Nckd, Tensor Total) : IDis
 
 /// <summary>
 /// Decoupled knowledge distillation (Zhao et al., CVPR 2022, arXiv:2203.08679), with the exact
-/// semantics of mdistiller's <c>dkd_loss</c> (baselines.md §3).
+/// semantics of mdistiller's <c>dkd_loss</c> (docs/methods/dkd.md).
 /// </summary>
 public static class DkdLoss
 {
-    private const string Name = "DKD (Zhao et al. 2022; baselines.md §3)";
+    private const string Name = "DKD (Zhao et al. 2022; docs/methods/dkd.md)";
 
     /// <summary>
     /// The reference subtracts this from the target logit (after dividing by T) so that the softmax

@@ -3,13 +3,13 @@ using SharpDistill.Torch;
 namespace SharpDistill.Distillers.Losses;
 
 /// <summary>
-/// Hinton et al.'s knowledge distillation term (arXiv:1503.02531; baselines.md §2, crld.md §1.3):
+/// Hinton et al.'s knowledge distillation term (arXiv:1503.02531; docs/methods/kd.md, docs/methods/crld.md):
 /// KL(teacher ‖ student) between the temperature-softened distributions, summed over classes and
 /// scaled by T².
 /// </summary>
 public static class KdLoss
 {
-    private const string Name = "KD (Hinton et al. 2015; baselines.md §2)";
+    private const string Name = "KD (Hinton et al. 2015; docs/methods/kd.md)";
 
     /// <summary>
     /// L_KD = T² · (1/B) · Σ_i Σ_c p[i,c]·(log p[i,c] − log q[i,c]) with p = softmax(teacher/T) and
@@ -23,7 +23,7 @@ public static class KdLoss
 
     /// <summary>
     /// KD_T(student, teacher)[i] = T² · Σ_c p_c·(log p_c − log q_c) per sample, with no batch
-    /// reduction (crld.md §1.3): shape [B].
+    /// reduction (docs/methods/crld.md): shape [B].
     /// </summary>
     public static Tensor PerSample(Tensor student, Tensor teacher, double temperature)
     {

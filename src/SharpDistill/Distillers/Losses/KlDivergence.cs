@@ -8,7 +8,7 @@ namespace SharpDistill.Distillers.Losses;
 /// <remarks>
 /// Deliberately not a library kl_div: defaults differ between libraries (TorchSharp's log_target is
 /// true where PyTorch's is false, and it has no "batchmean"), and a wrong default changes the value
-/// silently (baselines.md, preamble). Entries with p_c = 0 contribute 0, PyTorch's x·log x → 0
+/// silently (docs/methods/README.md, preamble). Entries with p_c = 0 contribute 0, PyTorch's x·log x → 0
 /// convention, so a target probability that underflows to zero cannot turn the sum into NaN.
 /// </remarks>
 internal static class KlDivergence

@@ -4,7 +4,7 @@ namespace SharpDistill.Distillers.Losses;
 
 /// <summary>
 /// Checks this library's loss functions against a reference-vector file such as
-/// shared/vectors/losses.json (crld.md §8.2): every case's loss terms, masks and gradients are
+/// tests/data/vectors/losses.json (tests/data/README.md): every case's loss terms, masks and gradients are
 /// recomputed and compared with the reference values (float64, from the published implementations).
 /// Used by the tests and by the <c>sharpdistill conformance &lt;file&gt;</c> command.
 /// </summary>
@@ -23,7 +23,7 @@ public static class LossConformance
     /// <summary>
     /// The relative tolerance used in float32. Inputs are exactly representable in float32, so the
     /// error comes from float32 arithmetic (unit roundoff 6e-8) amplified by the temperature
-    /// scaling, the log-sum-exps and the gradients' cancellations; on shared/vectors/losses.json the
+    /// scaling, the log-sum-exps and the gradients' cancellations; on tests/data/vectors/losses.json the
     /// worst measured relative error on the CPU is 8e-7 (a DCD head-bias gradient), so 1e-5 leaves
     /// an order of magnitude for other kernels (oneDNN versions, GPUs).
     /// </summary>

@@ -5,7 +5,7 @@ using SharpDistill.Torch;
 namespace SharpDistill.Distillers.Losses;
 
 /// <summary>
-/// Reads a loss reference-vector file (crld.md §8.2): a JSON object with <c>cases</c>, each
+/// Reads a loss reference-vector file (tests/data/README.md): a JSON object with <c>cases</c>, each
 /// <c>{method, params, inputs, outputs}</c>. Tensors are <c>{shape, data}</c> (row-major), labels
 /// and masks plain lists, scalars plain numbers. Format problems raise
 /// <see cref="InvalidDataException"/> naming the file, the case and the key.

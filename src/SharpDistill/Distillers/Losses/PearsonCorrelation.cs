@@ -3,7 +3,7 @@ using SharpDistill.Torch;
 namespace SharpDistill.Distillers.Losses;
 
 /// <summary>
-/// Pearson correlation with DIST's exact numerics (cmkd.md §1.2; hunto/image_classification_sota
+/// Pearson correlation with DIST's exact numerics (docs/methods/cmkd.md; hunto/image_classification_sota
 /// lib/models/losses/dist_kd.py): ρ(u, v) = ⟨u − ū, v − v̄⟩ / (‖u − ū‖·‖v − v̄‖ + eps), the cosine of
 /// the centred vectors with eps added to the product of the norms. A constant row therefore gets
 /// ρ = 0 (loss 1, zero gradient) instead of NaN.

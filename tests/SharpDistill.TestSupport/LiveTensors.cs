@@ -1,9 +1,11 @@
-namespace SharpDistill.Torch.Tests;
+using SharpDistill.Torch;
+
+namespace SharpDistill.TestSupport;
 
 /// <summary>Live-tensor counts that are not disturbed by finalizers of earlier tests' garbage.</summary>
-internal static class LeakCheck
+public static class LiveTensors
 {
-    public static long SettledLiveCount()
+    public static long Settled()
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
