@@ -28,7 +28,7 @@ public sealed class CheckpointStorage
     /// <summary>Where the storage lived when saved ("cpu", "cuda:0"); the data is always loaded on the CPU.</summary>
     public string Location { get; }
 
-    public long ByteCount => ElementCount * ElementType.ElementSize;
+    public long ByteCount => ElementCount > long.MaxValue / ElementType.ElementSize ? -1 : ElementCount * ElementType.ElementSize;
 
     /// <summary>The raw little-endian bytes of the elements.</summary>
     public ReadOnlySpan<byte> Data =>
@@ -37,7 +37,7 @@ public sealed class CheckpointStorage
     /// <summary>Attaches the bytes read from <paramref name="origin"/> (named in errors); they must cover every declared element.</summary>
     internal void SetData(byte[] bytes, string origin)
     {
-        if (bytes.LongLength < ByteCount)
+        if (bytes.LongLength < ByteCount || ByteCount < 0)
             throw new CheckpointFormatException(
                 $"{origin} holds {bytes.LongLength} bytes but the pickle declares {ElementCount} {ElementType} elements ({ByteCount} bytes)");
         data = bytes;

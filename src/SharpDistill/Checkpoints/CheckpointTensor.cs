@@ -63,6 +63,9 @@ public sealed class CheckpointTensor
     /// The tensor <c>_rebuild_tensor_v2</c> would make, after checking that the shape and strides fit
     /// together and that every element they address lies inside the storage.
     /// </summary>
+    /// <summary>The most bytes a view may occupy when it addresses more elements than its storage holds.</summary>
+    public const long MaxExpansionBytes = 64L << 20;
+
     internal static CheckpointTensor Create(CheckpointStorage storage, long storageOffset, long[] shape, long[] strides, bool requiresGrad)
     {
         string Geometry() => $"shape [{string.Join(", ", shape)}], stride [{string.Join(", ", strides)}], offset {storageOffset}";
@@ -73,6 +76,15 @@ public sealed class CheckpointTensor
         try
         {
             var numel = shape.Aggregate(1L, (a, b) => checked(a * b));
+            var bytes = checked(numel * storage.ElementType.ElementSize);
+            if (bytes > Array.MaxLength)
+                throw new PickleDataException($"tensor on storage '{storage.Key}' would take {bytes} bytes ({Geometry()}); tensors over 2 GiB are not supported");
+            // A stride-0 view (torch's expand) addresses few stored elements but becomes numel of
+            // them when copied out: a few bytes in the file could demand gigabytes.
+            if (numel > storage.ElementCount && bytes > MaxExpansionBytes)
+                throw new PickleDataException(
+                    $"tensor ({Geometry()}) expands storage '{storage.Key}' of {storage.ElementCount} elements to {numel} " +
+                    $"({bytes} bytes, more than the {MaxExpansionBytes / (1 << 20)} MiB allowed for an expanded view)");
             if (numel > 0)
             {
                 // The highest element addressed is offset + Σ (size−1)·stride.

@@ -65,7 +65,7 @@ internal static class LegacyCheckpointReader
             throw new CheckpointFormatException(
                 $"{source}, byte {offset}: storage '{storage.Key}' has {count} elements in the file but the pickle declares {storage.ElementCount}");
         var available = file.Length - file.Position;
-        if (storage.ByteCount > available)
+        if (storage.ByteCount < 0 || storage.ByteCount > available)
             throw new CheckpointFormatException(
                 $"{source}, byte {file.Position}: storage '{storage.Key}' needs {storage.ByteCount} bytes ({storage.ElementCount} {storage.ElementType} elements) but only {available} remain (truncated file)");
         if (storage.ByteCount > Array.MaxLength)

@@ -10,7 +10,17 @@ public sealed class PickleTuple : IReadOnlyList<object?>, IEquatable<PickleTuple
 {
     private readonly object?[] items;
 
-    public PickleTuple(params object?[] items) => this.items = items;
+    public PickleTuple(params object?[] items)
+    {
+        this.items = items;
+        Depth = 1 + items.Select(item => item is PickleTuple inner ? inner.Depth : 0).DefaultIfEmpty(0).Max();
+    }
+
+    /// <summary>
+    /// How many tuples deep this one nests (1 for a tuple holding no tuple). Equality, hashing and
+    /// formatting recurse through nested tuples, so readers bound it before building deeper ones.
+    /// </summary>
+    public int Depth { get; }
 
     public static PickleTuple Empty { get; } = new();
 

@@ -19,6 +19,16 @@ namespace SharpDistill.Checkpoints;
 internal sealed class StrictUnpickler
 {
     private const int MaxGlobalLineLength = 1024;
+
+    /// <summary>
+    /// The deepest tuple nesting accepted. torch.save writes a handful of levels (a state dict, the
+    /// arguments of a tensor rebuild, a shape); a hostile file can nest thousands, and equality,
+    /// hashing and formatting of tuples recurse, which would overflow the stack.
+    /// </summary>
+    public const int MaxTupleDepth = 100;
+
+    /// <summary>The most MARKs open at once (each holds a list of pending items); torch.save needs a few.</summary>
+    public const int MaxOpenMarks = 1000;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly Stream stream;
@@ -83,6 +93,8 @@ internal sealed class StrictUnpickler
                 ReadBytes(8); // a buffering hint: the frame's length
                 break;
             case PickleOpcode.MARK:
+                if (metastack.Count >= MaxOpenMarks)
+                    throw new PickleDataException($"more than {MaxOpenMarks} MARKs open at once (a checkpoint needs a few); refusing the file");
                 metastack.Push(stack);
                 stack = new List<object?>();
                 break;
@@ -110,12 +122,12 @@ internal sealed class StrictUnpickler
 
             case PickleOpcode.EMPTY_TUPLE: stack.Add(PickleTuple.Empty); break;
             case PickleOpcode.TUPLE:
-                var tuple = new PickleTuple(PopMark().ToArray()); // before naming `stack`: PopMark replaces it
+                var tuple = Tuple(PopMark().ToArray()); // before naming `stack`: PopMark replaces it
                 stack.Add(tuple);
                 break;
-            case PickleOpcode.TUPLE1: stack.Add(new PickleTuple(PopMany(1))); break;
-            case PickleOpcode.TUPLE2: stack.Add(new PickleTuple(PopMany(2))); break;
-            case PickleOpcode.TUPLE3: stack.Add(new PickleTuple(PopMany(3))); break;
+            case PickleOpcode.TUPLE1: stack.Add(Tuple(PopMany(1))); break;
+            case PickleOpcode.TUPLE2: stack.Add(Tuple(PopMany(2))); break;
+            case PickleOpcode.TUPLE3: stack.Add(Tuple(PopMany(3))); break;
             case PickleOpcode.EMPTY_LIST: stack.Add(new List<object?>()); break;
             case PickleOpcode.APPEND:
                 var item = Pop();
@@ -184,6 +196,14 @@ internal sealed class StrictUnpickler
     private CheckpointFormatException Error(long offset, string message) => new($"{source}, byte {offset}: {message}");
 
     // ---- stack ----
+
+    private static PickleTuple Tuple(object?[] items)
+    {
+        var tuple = new PickleTuple(items);
+        if (tuple.Depth > MaxTupleDepth)
+            throw new PickleDataException($"tuples nested more than {MaxTupleDepth} deep (a checkpoint needs a few levels); refusing the file");
+        return tuple;
+    }
 
     private object? Pop()
     {

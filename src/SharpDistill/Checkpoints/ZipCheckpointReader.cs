@@ -38,6 +38,9 @@ internal static class ZipCheckpointReader
                 var name = prefix + "data/" + storage.Key;
                 var entry = zip.GetEntry(name) ?? throw new CheckpointFormatException(
                     $"'{path}': storage entry '{name}' ({storage.ElementType}, {storage.ElementCount} elements) is missing from the archive");
+                if (storage.ByteCount < 0 || entry.Length < storage.ByteCount)
+                    throw new CheckpointFormatException(
+                        $"'{path}' entry '{name}' holds {entry.Length} bytes but the pickle declares {storage.ElementCount} {storage.ElementType} elements");
                 storage.SetData(ReadEntry(path, entry), $"'{path}' entry '{name}'");
             }
             return new CheckpointContent(path, CheckpointFormat.Zip, root, storages.All);
@@ -78,10 +81,21 @@ internal static class ZipCheckpointReader
             throw new CheckpointFormatException($"'{path}' stores its tensors in '{order}' byte order; only little-endian checkpoints are supported");
     }
 
+    /// <summary>
+    /// Deflate cannot shrink data by more than about 1032:1; an entry that claims more is lying about
+    /// its size (a zip bomb) and is refused before anything is allocated. torch.save stores its
+    /// entries uncompressed, so real checkpoints are at 1:1.
+    /// </summary>
+    private const long MaxCompressionRatio = 1100;
+
     private static byte[] ReadEntry(string path, ZipArchiveEntry entry)
     {
         if (entry.Length > Array.MaxLength)
             throw new CheckpointFormatException($"'{path}' entry '{entry.FullName}' is {entry.Length} bytes; entries over 2 GiB are not supported");
+        if (entry.Length > entry.CompressedLength * MaxCompressionRatio + 4096)
+            throw new CheckpointFormatException(
+                $"'{path}' entry '{entry.FullName}' claims {entry.Length} bytes from {entry.CompressedLength} compressed ones, " +
+                "more than any real compression gives (a zip bomb?); refusing the file");
         try
         {
             using var stream = entry.Open();
