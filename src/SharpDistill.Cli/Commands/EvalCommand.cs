@@ -26,39 +26,29 @@ public static class EvalCommand
             var path = result.GetValue(checkpoint)!;
             if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint not found: {path}", path);
             // A SharpDistill checkpoint carries its run's config: start from it, then apply the user's overrides.
-            var baseYaml = new List<string>();
-            string? temporary = null;
+            (string Text, string Source)? checkpointConfig = null;
             string? modelName = result.GetValue(model);
             if (path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) &&
                 Torch.Serialization.SafeTensors.ReadHeader(path).Metadata.ContainsKey(CheckpointFile.StateKey))
             {
                 var state = CheckpointFile.ReadState(path);
-                temporary = Path.GetTempFileName();
-                File.WriteAllText(temporary, state.ConfigYaml);
-                baseYaml.Add(temporary);
+                checkpointConfig = (state.ConfigYaml, $"the config inside {path}");
                 modelName ??= state.Student;
             }
-            try
-            {
-                var config = RunConfig.Load(baseYaml.Concat(result.GetValue(options.Config) ?? Array.Empty<string>()),
-                    result.GetValue(options.Set) ?? Array.Empty<string>());
-                if (string.IsNullOrEmpty(modelName)) throw new ArgumentException("--model is required for a weights file that is not a SharpDistill checkpoint");
-                var device = RunFactory.ParseDevice(config.Experiment.Device);
-                var test = RunFactory.OpenSplit(config, train: false);
-                using var network = ModelZoo.Create(modelName, new ModelOptions(test.NumClasses, test.Geometry.Channels, RunFactory.VariantFor(config.Dataset.Name)));
-                var source = WeightsLoader.Load(network, path);
-                network.To(device);
-                var loader = RunFactory.TestLoader(config, test);
-                var evaluation = Evaluator.Evaluate(network, loader, device);
-                result.InvocationConfiguration.Output.WriteLine(source);
-                result.InvocationConfiguration.Output.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0} on {1} ({2} images): top-1 {3:0.00}  top-5 {4:0.00}  loss {5:0.0000}",
-                    modelName, test.Name, evaluation.Samples, evaluation.Top1, evaluation.Top5, evaluation.Loss));
-                return CliErrors.Ok;
-            }
-            finally
-            {
-                if (temporary != null) File.Delete(temporary);
-            }
+            var config = RunConfig.Load(checkpointConfig, result.GetValue(options.Config) ?? Array.Empty<string>(),
+                result.GetValue(options.Set) ?? Array.Empty<string>());
+            if (string.IsNullOrEmpty(modelName)) throw new ArgumentException("--model is required for a weights file that is not a SharpDistill checkpoint");
+            var device = RunFactory.ParseDevice(config.Experiment.Device);
+            var test = RunFactory.OpenSplit(config, train: false);
+            using var network = ModelZoo.Create(modelName, new ModelOptions(test.NumClasses, test.Geometry.Channels, RunFactory.VariantFor(config.Dataset.Name)));
+            var source = WeightsLoader.Load(network, path);
+            network.To(device);
+            var loader = RunFactory.TestLoader(config, test);
+            var evaluation = Evaluator.Evaluate(network, loader, device);
+            result.InvocationConfiguration.Output.WriteLine(source);
+            result.InvocationConfiguration.Output.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0} on {1} ({2} images): top-1 {3:0.00}  top-5 {4:0.00}  loss {5:0.0000}",
+                modelName, test.Name, evaluation.Samples, evaluation.Top1, evaluation.Top5, evaluation.Loss));
+            return CliErrors.Ok;
         }));
         return command;
     }

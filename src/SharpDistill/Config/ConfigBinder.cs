@@ -14,26 +14,19 @@ namespace SharpDistill.Config;
 public static class ConfigBinder
 {
     /// <summary>Applies every key of a YAML file onto <paramref name="root"/>.</summary>
-    public static void ApplyFile(object root, string path)
+    public static void ApplyFile(object root, string path) => ApplyText(root, YamlDocumentReader.ReadFile(path), path);
+
+    /// <summary>
+    /// Applies every key of the YAML <paramref name="text"/> onto <paramref name="root"/>;
+    /// <paramref name="source"/> names it in errors (a file, or "the config inside checkpoint X").
+    /// </summary>
+    public static void ApplyText(object root, string text, string source)
     {
-        if (!File.Exists(path)) throw new ConfigException($"config file not found: {path}");
-        YamlStream stream;
-        try
-        {
-            stream = new YamlStream();
-            using var reader = new StreamReader(path);
-            stream.Load(reader);
-        }
-        catch (YamlException e)
-        {
-            throw new ConfigException($"{path}: invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}", e);
-        }
-        if (stream.Documents.Count == 0) return;
-        var node = stream.Documents[0].RootNode;
-        if (node is YamlScalarNode { Value: null or "" }) return;
+        var node = YamlDocumentReader.Parse(text, source);
+        if (node is null or YamlScalarNode { Value: null or "" }) return;
         if (node is not YamlMappingNode mapping)
-            throw new ConfigException($"{path}: the top level must be a mapping of config sections");
-        ApplyMapping(root, mapping, "", path);
+            throw new ConfigException($"{source}: the top level must be a mapping of config sections");
+        ApplyMapping(root, mapping, "", source);
     }
 
     /// <summary>Applies one <c>a.b.c=value</c> override; the value is parsed as YAML (so lists like [1, 2] work).</summary>
@@ -53,17 +46,7 @@ public static class ConfigBinder
                 throw new ConfigException($"--set: '{string.Join('.', segments.Take(i + 1))}' is a value, not a section");
         }
         var last = FindMember(target, segments[^1], string.Join('.', segments.SkipLast(1)), "--set");
-        YamlNode node;
-        try
-        {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(text.Length == 0 ? "''" : text));
-            node = stream.Documents[0].RootNode;
-        }
-        catch (YamlException e)
-        {
-            throw new ConfigException($"--set {path}: cannot parse '{text}': {e.Message}", e);
-        }
+        var node = YamlDocumentReader.Parse(text.Length == 0 ? "''" : text, $"--set {path}") ?? new YamlScalarNode("");
         Assign(last, node, path, "--set");
     }
 

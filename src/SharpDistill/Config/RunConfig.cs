@@ -18,9 +18,17 @@ public sealed class RunConfig
     public LogConfig Log { get; set; } = new();
 
     /// <summary>Defaults, then each YAML file in order, then each --set assignment in order.</summary>
-    public static RunConfig Load(IEnumerable<string> yamlFiles, IEnumerable<string> assignments)
+    public static RunConfig Load(IEnumerable<string> yamlFiles, IEnumerable<string> assignments) =>
+        Load(null, yamlFiles, assignments);
+
+    /// <summary>
+    /// Defaults, then <paramref name="baseYaml"/> (a config text with the name used in errors, e.g. the
+    /// one a checkpoint carries), then each YAML file, then each --set assignment.
+    /// </summary>
+    public static RunConfig Load((string Text, string Source)? baseYaml, IEnumerable<string> yamlFiles, IEnumerable<string> assignments)
     {
         var config = new RunConfig();
+        if (baseYaml is { } text) ConfigBinder.ApplyText(config, text.Text, text.Source);
         foreach (var file in yamlFiles) ConfigBinder.ApplyFile(config, file);
         foreach (var assignment in assignments) ConfigBinder.ApplySet(config, assignment);
         return config;
