@@ -110,7 +110,22 @@ public class MnistDatasetsTests
         File.WriteAllBytes(path, bytes);
         var e = Assert.Throws<DatasetException>(() => MnistDatasets.FashionMnist(true, dir.Path));
         Assert.Equal(path, e.FilePath);
-        Assert.Contains("gzip", e.Message);
+        Assert.Contains("corrupt gzip data", e.Message);
+        Assert.Contains("CRC-32", e.Message);
+        // .NET's own message for a failed trailer check speaks of an "unsupported compression method".
+        Assert.DoesNotContain("compression method", e.Message);
+    }
+
+    [Fact]
+    public void A_header_announcing_more_than_the_file_can_hold_is_refused_before_allocating()
+    {
+        using var dir = new TempDirectory();
+        WriteSplit(dir, "train", 3);
+        TestFiles.WriteIdx(dir.File("train-images-idx3-ubyte.gz"), 2051, [2_000_000, 28, 28], new byte[100]);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<DatasetException>(() => MnistDatasets.FashionMnist(true, dir.Path));
+        Assert.Contains("more than a file of this size can hold", e.Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64 << 20, "the refusal allocated the announced data");
     }
 
     [Fact]

@@ -22,12 +22,20 @@ internal static class IdxFile
         try
         {
             using var file = File.OpenRead(path);
-            using var stream = IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
-            return ReadFrom(stream, path, expectedMagic);
+            var gzip = IsGzip(file);
+            // The most data the file can hold: deflate shrinks by at most about 1032:1, so a header
+            // that announces more is refused before its buffer is allocated.
+            var maxData = gzip ? file.Length * MaxDeflateRatio : file.Length;
+            using var stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
+            return ReadFrom(stream, path, expectedMagic, maxData);
         }
         catch (InvalidDataException e)
         {
-            throw new DatasetException($"corrupt gzip data: {e.Message}", path, inner: e);
+            // zlib checks the gzip trailer's CRC-32 and length at the end of the stream; .NET reports
+            // every inflate failure with the same generic message, so say what it means for this file.
+            throw new DatasetException(
+                "corrupt gzip data (bad deflate stream, or a CRC-32/length trailer that does not match the data): " +
+                "the file is damaged or incomplete; download it again", path, inner: e);
         }
         catch (IOException e) when (e is not FileNotFoundException)
         {
@@ -43,7 +51,9 @@ internal static class IdxFile
         return n == 2 && head[0] == 0x1f && head[1] == 0x8b;
     }
 
-    private static (int[] Dims, byte[] Data) ReadFrom(Stream stream, string path, int expectedMagic)
+    private const long MaxDeflateRatio = 1032;
+
+    private static (int[] Dims, byte[] Data) ReadFrom(Stream stream, string path, int expectedMagic, long maxData)
     {
         Span<byte> word = stackalloc byte[4];
         ReadExactly(stream, word, path, "the 4-byte magic number");
@@ -63,6 +73,9 @@ internal static class IdxFile
             total *= dims[d];
             if (total > Array.MaxLength) throw new DatasetException($"header sizes [{string.Join(", ", dims[..(d + 1)])}] are too large", path);
         }
+        if (total > maxData)
+            throw new DatasetException(
+                $"truncated or corrupt: the header announces [{string.Join(", ", dims)}] = {total} bytes of data, more than a file of this size can hold", path);
         var data = new byte[total];
         var got = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
         if (got < data.Length)
