@@ -72,7 +72,7 @@ public static class TrainCommand
         TorchRuntime.EnsureLoaded();
         using var stop = new StopSignal();
         using var setup = RunFactory.Create(config);
-        using var trainer = new Trainer(setup, output.WriteLine);
+        using var trainer = new Trainer(setup, output.WriteLine, output);
         var inv = CultureInfo.InvariantCulture;
         output.WriteLine(string.Format(inv, "{0}: {1} student {2}{3} on {4} ({5} train / {6} test images, {7} views), {8} epochs, libtorch {9}, {10} threads, {11}",
             setup.RunDirectory, setup.Distiller.Method, config.Models.Student,

@@ -31,6 +31,7 @@ public sealed class RunConfig
         if (baseYaml is { } text) ConfigBinder.ApplyText(config, text.Text, text.Source);
         foreach (var file in yamlFiles) ConfigBinder.ApplyFile(config, file);
         foreach (var assignment in assignments) ConfigBinder.ApplySet(config, assignment);
+        ConfigValidation.Check(config);
         return config;
     }
 }

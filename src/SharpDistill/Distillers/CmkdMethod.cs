@@ -20,5 +20,5 @@ public sealed class CmkdMethod : IMethodDescriptor
     {
         using var cmkd = CmkdLoss.Compute(student, teacher, labels, (CmkdSettings)settings);
         return cmkd.Total.Alias();
-    }, MinimumBatch: 2);
+    });
 }

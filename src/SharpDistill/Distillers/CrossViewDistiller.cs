@@ -16,8 +16,7 @@ namespace SharpDistill.Distillers;
 /// </code>
 /// where ℓ_m is the base loss on the samples the mask keeps, scaled by kept/B, so that for a
 /// per-sample loss it is exactly the masked mean over the full batch: with KD as the base and
-/// the default weights this is CRLD. A gated term whose kept set is too small for the base loss
-/// (DIST's per-class term needs two samples) contributes zero.
+/// the default weights this is CRLD. A gated term that keeps no sample contributes zero.
 /// </summary>
 public sealed class CrossViewDistiller : Distiller
 {
@@ -73,13 +72,13 @@ public sealed class CrossViewDistiller : Distiller
         });
     }
 
-    /// <summary>(kept/B)·ℓ(student[kept], teacher[kept]); zero (with a zero gradient) when too few are kept.</summary>
+    /// <summary>(kept/B)·ℓ(student[kept], teacher[kept]); zero (with a zero gradient) when none is kept.</summary>
     private Tensor Gated(Tensor student, Tensor teacher, Tensor labels, Tensor mask, TrainingProgress progress)
     {
         var batch = student.Size(0);
         var index = Tensors.Arange(batch).MaskedSelect(mask.Gt(0.5));
         var count = index.Size(0);
-        if (count < pair.MinimumBatch) return student.Sum() * 0.0;
+        if (count == 0) return student.Sum() * 0.0;
         if (count == batch) return pair.Loss(student, teacher, labels, progress);
         var loss = pair.Loss(student.IndexSelect(0, index), teacher.IndexSelect(0, index), labels.IndexSelect(0, index), progress);
         return loss * ((double)count / batch);

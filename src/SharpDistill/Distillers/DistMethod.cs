@@ -29,7 +29,7 @@ public sealed class DistMethod : IMethodDescriptor
         {
             using var dist = DistLoss.Compute(student, teacher, s.Beta, s.Gamma, s.Tau);
             return dist.Total.Alias();
-        }, MinimumBatch: s.Gamma != 0 ? 2 : 1);
+        });
     }
 
     public LossConformanceEvaluator Conformance => ConformanceValues.OfLogits((c, student, teacher) =>

@@ -10,8 +10,8 @@ public sealed record DistillerParts(ZooModel Student, ZooModel? Teacher, Func<Zo
 /// <summary>A distillation term between student and teacher logits (no CE), a batch mean.</summary>
 public delegate Tensor LogitTerm(Tensor student, Tensor teacher, Tensor labels, TrainingProgress progress);
 
-/// <summary>A method's term for CRLD's cross-view composition, and the fewest samples it accepts.</summary>
-public sealed record CrossViewPairLoss(LogitTerm Loss, int MinimumBatch = 1);
+/// <summary>A method's term for CRLD's cross-view composition; it must accept any batch of at least one sample.</summary>
+public sealed record CrossViewPairLoss(LogitTerm Loss);
 
 /// <summary>One case of a loss reference-vector file recomputed: every value and gradient it records, keyed by its names.</summary>
 public delegate Dictionary<string, double[]> LossConformanceEvaluator(LossVectorCase c, DType dtype);

@@ -23,14 +23,19 @@ public sealed class Trainer : IDisposable
     private readonly RunSetup run;
     private readonly RunConfig config;
     private readonly Action<string> print;
+    private readonly TextWriter? progressOutput;
     private readonly string checkpointDirectory;
     private readonly LearningRateSchedule schedule;
 
-    public Trainer(RunSetup run, Action<string>? print = null)
+    /// <param name="run">The run's parts.</param>
+    /// <param name="print">Receives every line the trainer reports (epoch summaries, notes).</param>
+    /// <param name="progressOutput">Where the progress bar may draw (only an interactive terminal gets one); null: none.</param>
+    public Trainer(RunSetup run, Action<string> print, TextWriter? progressOutput = null)
     {
         this.run = run;
         config = run.Config;
-        this.print = print ?? Console.WriteLine;
+        this.print = print;
+        this.progressOutput = progressOutput;
         checkpointDirectory = Path.Combine(run.RunDirectory, "checkpoints");
         Optimizer = OptimizerFactory.Create(config.Solver, run.Distiller.TrainableParameters());
         schedule = OptimizerFactory.Schedule(config.Solver);
@@ -47,9 +52,15 @@ public sealed class Trainer : IDisposable
     public TrainingResult Run(bool resume = false, StopSignal? stop = null)
     {
         var clock = Stopwatch.StartNew();
-        Directory.CreateDirectory(run.RunDirectory);
+        using var runLock = RunDirectoryLock.Acquire(run.RunDirectory);
         var metrics = new MetricsLog(run.RunDirectory);
         var worklog = new WorkLog(run.RunDirectory);
+        if (runLock.Note != null) Report(worklog, runLock.Note);
+        foreach (var orphan in OrphanedTemporaryFiles())
+        {
+            File.Delete(orphan);
+            Report(worklog, $"removed {Path.GetRelativePath(run.RunDirectory, orphan)}, left by a run that was killed while writing");
+        }
         var configYaml = ConfigWriter.ToYaml(config);
 
         var startEpoch = 1;
@@ -69,7 +80,7 @@ public sealed class Trainer : IDisposable
             skipSteps = state.StepsIntoEpoch;
             partial = state.PartialEpoch;
             (best, bestEpoch, last) = (state.BestTop1, state.BestEpoch, state.LastTop1);
-            metrics.TruncateAfter(state.Epoch);
+            if (metrics.TruncateAfter(state.Epoch) is { } repaired) Report(worklog, repaired);
             worklog.Note($"resumed from {LatestPath}: epoch {state.Epoch} complete, {skipSteps} steps into epoch {startEpoch}");
         }
         else
@@ -79,7 +90,7 @@ public sealed class Trainer : IDisposable
         }
         ConfigWriter.WriteFile(config, Path.Combine(run.RunDirectory, "config.yaml"));
         using var tensorboard = config.Log.Tensorboard ? new TensorBoardWriter(Path.Combine(run.RunDirectory, "tensorboard")) : null;
-        var progressBar = new EpochProgress(config.Log.Progress);
+        var progressBar = new EpochProgress(config.Log.Progress, progressOutput);
         var stopped = false;
         var completed = startEpoch - 1;
         for (var epoch = startEpoch; epoch <= config.Solver.Epochs && !stopped; epoch++)
@@ -123,10 +134,15 @@ public sealed class Trainer : IDisposable
             }
 
             var evaluation = Evaluator.Evaluate(run.Distiller.Student, run.TestLoader, run.Device, epoch);
+            if (!double.IsFinite(evaluation.Loss))
+                throw new TrainingDivergedException(string.Create(CultureInfo.InvariantCulture,
+                    $"the test loss became {evaluation.Loss} after epoch {epoch}: the student's outputs are no longer finite; " +
+                    $"training stopped and the last good checkpoint is kept ({(File.Exists(LatestPath) ? LatestPath : "none written yet")})"));
             last = evaluation.Top1;
-            // As mdistiller: "best" is rewritten whenever the accuracy ties or beats the best so far.
+            // Tie rule, as mdistiller: an epoch that ties the best accuracy becomes the best epoch (the
+            // later of equal epochs), and best.safetensors is rewritten with it.
             var improved = bestEpoch == 0 || evaluation.Top1 >= best;
-            if (evaluation.Top1 > best || bestEpoch == 0)
+            if (improved)
             {
                 best = evaluation.Top1;
                 bestEpoch = epoch;
@@ -144,8 +160,10 @@ public sealed class Trainer : IDisposable
             if (tensorboard != null) WriteScalars(tensorboard, row);
             print(Summary(row));
 
-            SaveLatest(epoch, 0, null, best, bestEpoch, last, configYaml);
+            // "best" before "latest": once latest says an epoch is done, the best of the epochs up to
+            // it is on disk, so a kill between the two writes can never lose it.
             if (improved) Save(BestPath, "best", epoch, best, bestEpoch, last, configYaml, withOptimizer: false);
+            SaveLatest(epoch, 0, null, best, bestEpoch, last, configYaml);
             if (config.Log.SaveEvery > 0 && epoch % config.Log.SaveEvery == 0)
                 Save(Path.Combine(checkpointDirectory, $"epoch_{epoch}.safetensors"), $"epoch_{epoch}", epoch, best, bestEpoch, last, configYaml, withOptimizer: false);
             completed = epoch;
@@ -163,6 +181,19 @@ public sealed class Trainer : IDisposable
             RunDirectory = run.RunDirectory, EpochsCompleted = completed, BestTop1 = best, BestEpoch = bestEpoch, LastTop1 = last,
             Stopped = stopped, History = metrics.ReadAll(), Elapsed = clock.Elapsed,
         };
+    }
+
+    /// <summary>Temporary files of atomic writes (checkpoints, metrics.csv, config.yaml) that a killed run left behind.</summary>
+    private IEnumerable<string> OrphanedTemporaryFiles() =>
+        new[] { checkpointDirectory, run.RunDirectory }
+            .Where(Directory.Exists)
+            .SelectMany(dir => Directory.EnumerateFiles(dir, "*.tmp"))
+            .ToList();
+
+    private void Report(WorkLog worklog, string note)
+    {
+        worklog.Note(note);
+        print(note);
     }
 
     private void TrainStep(Data.Batch batch, int epoch, int step, EpochAccumulator accumulator)
@@ -202,17 +233,21 @@ public sealed class Trainer : IDisposable
         CheckpointFile.Save(path, state, run.Distiller.Student, run.Distiller.ExtraModules, withOptimizer ? Optimizer : null);
     }
 
+    /// <summary>Keys a resumed run may change: how long it trains and how it shows progress or loads data.</summary>
+    private static readonly string[] ResumableChanges = ["solver.epochs", "log.progress", "dataset.num_workers"];
+
     /// <summary>
-    /// A resumed run must be the same run: the same resolved config, except that the number of
-    /// epochs may grow (to train longer) and the output/progress settings may differ.
+    /// A resumed run must be the same run: the same resolved config, key by key, except that the
+    /// number of epochs may grow (to train longer) and the progress/loading settings may differ.
     /// </summary>
     private void CheckResumable(CheckpointState state, string configYaml)
     {
-        static string Normalised(string yaml) => string.Join('\n', yaml.Split('\n')
-            .Where(l => !l.TrimStart().StartsWith("epochs:") && !l.TrimStart().StartsWith("progress:") && !l.TrimStart().StartsWith("num_workers:")));
-        if (Normalised(state.ConfigYaml) != Normalised(configYaml))
+        var differences = ConfigDiff.Compare(state.ConfigYaml, configYaml, ResumableChanges);
+        if (differences.Count > 0)
             throw new CheckpointException(
-                $"{LatestPath} was written with a different config than this run's; resume with the same config (only solver.epochs may change), or start a new run with another experiment.name");
+                $"{LatestPath} was written with a different config than this run's ({differences.Count} key(s) differ: " +
+                $"{string.Join("; ", differences)}); resume with the same config (only {string.Join(", ", ResumableChanges)} may change), " +
+                "or start a new run with another experiment.name");
         if (state.Epoch >= config.Solver.Epochs && state.StepsIntoEpoch == 0)
             print($"the run already completed {state.Epoch} epochs (solver.epochs = {config.Solver.Epochs}); nothing to do");
     }

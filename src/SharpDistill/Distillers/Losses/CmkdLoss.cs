@@ -80,7 +80,9 @@ public static class CmkdLoss
 
         Tensor intra;
         var meanIntraBlocks = double.NaN;
-        if (s.Gamma == 0)
+        // The intra-class terms correlate each class across the batch; a batch of one sample has
+        // nothing to correlate, so they contribute 0 there (docs/training.md, "Small last batches").
+        if (s.Gamma == 0 || batch < 2)
         {
             intra = Tensors.Zeros(Array.Empty<long>(), ps.DType, ps.Device);
         }
@@ -175,9 +177,6 @@ public static class CmkdLoss
         LossPreconditions.InRange(Name, "intra_spearman_weight", s.IntraSpearmanWeight, 0, 1);
         LossPreconditions.InRange(Name, "fixed_weight", s.FixedWeight, 0, 1);
         LossPreconditions.Positive(Name, "sigmoid_temperature", s.SigmoidTemperature);
-        if (s.Gamma != 0)
-            LossPreconditions.AtLeast(Name, "the batch size for the intra-class term", batch, 2,
-                "the intra-class relation correlates each class across the batch (docs/methods/cmkd.md); set gamma = 0 to drop it");
         if (s.Weighting == CmkdWeighting.Dynamic && s.Difficulty == CmkdDifficulty.GroundTruthProbability)
         {
             if (target is null)

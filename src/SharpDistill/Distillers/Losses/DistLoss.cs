@@ -28,20 +28,21 @@ public static class DistLoss
 
     /// <param name="student">Student logits [B, C].</param>
     /// <param name="teacher">Teacher logits [B, C].</param>
-    /// <param name="gamma">Weight of the intra-class term; when it is non-zero the batch needs B ≥ 2.</param>
+    /// <param name="gamma">Weight of the intra-class term. It correlates each class's probabilities across the
+    /// batch, which a batch of one sample cannot do (a constant column has no correlation): with B = 1 the
+    /// term contributes 0 (docs/training.md, "Small last batches").</param>
     public static DistLossTerms Compute(Tensor student, Tensor teacher, double beta, double gamma, double tau)
     {
         var (batch, classes) = CheckLogits(student, teacher, tau);
         LossPreconditions.Finite(Name, nameof(beta), beta);
         LossPreconditions.Finite(Name, nameof(gamma), gamma);
-        if (gamma != 0) CheckIntraBatch(batch);
 
         using var scope = new TensorScope();
         var scale = tau * tau;
         var ps = F.Softmax(student / tau, 1);
         var pt = F.Softmax(teacher / tau, 1);
         var inter = InterClass(ps, pt) * (scale * beta);
-        var intra = gamma != 0 ? IntraClass(ps, pt) * (scale * gamma) : Tensors.Zeros(Array.Empty<long>(), ps.DType, ps.Device);
+        var intra = gamma != 0 && batch >= 2 ? IntraClass(ps, pt) * (scale * gamma) : Tensors.Zeros(Array.Empty<long>(), ps.DType, ps.Device);
         var total = inter + intra;
         return new DistLossTerms(inter.MoveToOuterScope(), intra.MoveToOuterScope(), total.MoveToOuterScope());
     }

@@ -9,27 +9,35 @@ public readonly record struct StepStatus(int Step, int Steps, long Images, doubl
 
 /// <summary>
 /// A per-epoch progress bar (Spectre.Console) with steps/s, images/s, running loss and accuracy
-/// and the ETA. When the output is not an interactive terminal it draws nothing, so logs and CI
-/// output stay clean (the trainer prints one summary line per epoch instead).
+/// and the ETA, drawn on the writer it is given (never on the process console behind the caller's
+/// back). It draws only when that writer is an interactive terminal, so logs, tests and CI output
+/// stay clean (the trainer prints one summary line per epoch instead).
 /// </summary>
 public sealed class EpochProgress
 {
-    private readonly bool enabled;
+    private readonly IAnsiConsole? console;
 
-    public EpochProgress(bool requested) =>
-        enabled = requested && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+    /// <param name="requested">log.progress.</param>
+    /// <param name="output">Where to draw; null (or a writer that is not the terminal) draws nothing.</param>
+    public EpochProgress(bool requested, TextWriter? output)
+    {
+        var interactive = output != null && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected
+            && AnsiConsole.Profile.Capabilities.Interactive;
+        if (requested && interactive)
+            console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output!) });
+    }
 
-    public bool Enabled => enabled;
+    public bool Enabled => console != null;
 
     /// <summary>Runs <paramref name="body"/>, which reports each finished step through the callback it is given.</summary>
     public void Run(string title, int steps, Action<Action<StepStatus>> body)
     {
-        if (!enabled)
+        if (console == null)
         {
             body(_ => { });
             return;
         }
-        AnsiConsole.Progress()
+        console.Progress()
             .AutoClear(true)
             .HideCompleted(true)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),

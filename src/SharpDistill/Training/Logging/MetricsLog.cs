@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using CsvHelper;
 
 namespace SharpDistill.Training.Logging;
@@ -11,6 +12,9 @@ namespace SharpDistill.Training.Logging;
 /// </summary>
 public sealed class MetricsLog
 {
+    // NaN and infinities (a diverging loss term) are written as "NaN"/"Infinity" instead of failing.
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     private readonly string jsonPath;
     private readonly string csvPath;
 
@@ -22,27 +26,48 @@ public sealed class MetricsLog
 
     public void Append(EpochMetrics metrics)
     {
-        File.AppendAllText(jsonPath, JsonSerializer.Serialize(metrics) + "\n");
+        File.AppendAllText(jsonPath, JsonSerializer.Serialize(metrics, Json) + "\n");
         WriteCsv(ReadAll());
     }
 
-    /// <summary>Keeps only epochs up to <paramref name="lastEpoch"/> (used when resuming from a checkpoint).</summary>
-    public void TruncateAfter(int lastEpoch)
+    /// <summary>
+    /// Keeps only epochs up to <paramref name="lastEpoch"/> (used when resuming from a checkpoint).
+    /// A last line cut short by a kill during its write is dropped; the returned note says so (null otherwise).
+    /// </summary>
+    public string? TruncateAfter(int lastEpoch)
     {
-        var kept = ReadAll().Where(m => m.Epoch <= lastEpoch).ToList();
-        File.WriteAllLines(jsonPath, kept.Select(m => JsonSerializer.Serialize(m)));
+        var (rows, torn) = ReadTolerant(jsonPath);
+        var kept = rows.Where(m => m.Epoch <= lastEpoch).ToList();
+        File.WriteAllLines(jsonPath, kept.Select(m => JsonSerializer.Serialize(m, Json)));
         WriteCsv(kept);
+        return torn == null ? null : $"{jsonPath}: dropped an incomplete last line (a run killed while writing it): {torn}";
     }
 
     public IReadOnlyList<EpochMetrics> ReadAll() => Read(jsonPath);
 
-    public static IReadOnlyList<EpochMetrics> Read(string jsonLinesPath) =>
-        !File.Exists(jsonLinesPath)
-            ? Array.Empty<EpochMetrics>()
-            : File.ReadLines(jsonLinesPath).Where(l => l.Length > 0)
-                .Select((line, i) => JsonSerializer.Deserialize<EpochMetrics>(line)
-                    ?? throw new InvalidDataException($"{jsonLinesPath}: line {i + 1} is empty JSON"))
-                .ToList();
+    /// <summary>The rows of a metrics.jsonl; an incomplete last line (a killed write) is skipped.</summary>
+    public static IReadOnlyList<EpochMetrics> Read(string jsonLinesPath) => ReadTolerant(jsonLinesPath).Rows;
+
+    private static (List<EpochMetrics> Rows, string? TornLine) ReadTolerant(string path)
+    {
+        var rows = new List<EpochMetrics>();
+        if (!File.Exists(path)) return (rows, null);
+        var lines = File.ReadAllLines(path).Select((text, i) => (text, number: i + 1)).Where(l => l.text.Length > 0).ToList();
+        foreach (var (text, number) in lines)
+        {
+            try
+            {
+                rows.Add(JsonSerializer.Deserialize<EpochMetrics>(text, Json) ?? throw new JsonException("null row"));
+            }
+            catch (JsonException e)
+            {
+                var isLast = number == lines[^1].number;
+                if (isLast) return (rows, text.Length > 80 ? text[..77] + "..." : text);
+                throw new InvalidDataException($"{path}: line {number} is not a metrics row ({e.Message})", e);
+            }
+        }
+        return (rows, null);
+    }
 
     private void WriteCsv(IReadOnlyList<EpochMetrics> rows)
     {
