@@ -139,14 +139,8 @@ public sealed class Trainer : IDisposable
                     $"the test loss became {evaluation.Loss} after epoch {epoch}: the student's outputs are no longer finite; " +
                     $"training stopped and the last good checkpoint is kept ({(File.Exists(LatestPath) ? LatestPath : "none written yet")})"));
             last = evaluation.Top1;
-            // Tie rule, as mdistiller: an epoch that ties the best accuracy becomes the best epoch (the
-            // later of equal epochs), and best.safetensors is rewritten with it.
-            var improved = bestEpoch == 0 || evaluation.Top1 >= best;
-            if (improved)
-            {
-                best = evaluation.Top1;
-                bestEpoch = epoch;
-            }
+            var (newBest, improved) = new BestEpoch(best, bestEpoch).After(epoch, evaluation.Top1);
+            (best, bestEpoch) = (newBest.Top1, newBest.Epoch);
             var seconds = accumulator.Seconds;
             var row = new EpochMetrics
             {
