@@ -7,11 +7,13 @@ public sealed partial class Tensor
 {
     public unsafe Tensor View(params long[] shape)
     {
+        ShapeCheck.Sizes("View", shape, maxInferred: 1);
         fixed (long* p = shape) return Wrap(Native.sd_view(Handle, p, shape.Length, out var h), h);
     }
 
     public unsafe Tensor Reshape(params long[] shape)
     {
+        ShapeCheck.Sizes("Reshape", shape, maxInferred: 1);
         fixed (long* p = shape) return Wrap(Native.sd_reshape(Handle, p, shape.Length, out var h), h);
     }
 
@@ -22,6 +24,7 @@ public sealed partial class Tensor
 
     public unsafe Tensor Expand(params long[] shape)
     {
+        ShapeCheck.Sizes("Expand", shape, maxInferred: int.MaxValue);
         fixed (long* p = shape) return Wrap(Native.sd_expand(Handle, p, shape.Length, out var h), h);
     }
 

@@ -7,12 +7,14 @@ public static unsafe class Tensors
 {
     public static Tensor Empty(long[] shape, DType dtype = DType.Float32, Device? device = null)
     {
+        ShapeCheck.Sizes("Empty", shape);
         var d = device ?? Device.Cpu;
         fixed (long* p = shape) return Tensor.Wrap(Native.sd_empty(p, shape.Length, (int)dtype, (int)d.Type, d.Index, out var h), h);
     }
 
     public static Tensor Zeros(long[] shape, DType dtype = DType.Float32, Device? device = null)
     {
+        ShapeCheck.Sizes("Zeros", shape);
         var d = device ?? Device.Cpu;
         fixed (long* p = shape) return Tensor.Wrap(Native.sd_zeros(p, shape.Length, (int)dtype, (int)d.Type, d.Index, out var h), h);
     }
@@ -21,6 +23,7 @@ public static unsafe class Tensors
 
     public static Tensor Ones(long[] shape, DType dtype = DType.Float32, Device? device = null)
     {
+        ShapeCheck.Sizes("Ones", shape);
         var d = device ?? Device.Cpu;
         fixed (long* p = shape) return Tensor.Wrap(Native.sd_ones(p, shape.Length, (int)dtype, (int)d.Type, d.Index, out var h), h);
     }
@@ -29,6 +32,7 @@ public static unsafe class Tensors
 
     public static Tensor Full(long[] shape, Scalar value, DType dtype = DType.Float32, Device? device = null)
     {
+        ShapeCheck.Sizes("Full", shape);
         var d = device ?? Device.Cpu;
         fixed (long* p = shape) return Tensor.Wrap(Native.sd_full(p, shape.Length, value.Native, (int)dtype, (int)d.Type, d.Index, out var h), h);
     }
@@ -57,6 +61,7 @@ public static unsafe class Tensors
     /// <summary>Standard normal samples; reproducible when a <see cref="Generator"/> is given.</summary>
     public static Tensor Randn(long[] shape, Generator? generator = null, DType dtype = DType.Float32, Device? device = null)
     {
+        ShapeCheck.Sizes("Randn", shape);
         var d = device ?? Device.Cpu;
         var g = generator?.Handle ?? GeneratorHandle.Null;
         fixed (long* p = shape) return Tensor.Wrap(Native.sd_randn(p, shape.Length, g, (int)dtype, (int)d.Type, d.Index, out var h), h);
@@ -65,6 +70,7 @@ public static unsafe class Tensors
     /// <summary>Uniform samples in [0, 1).</summary>
     public static Tensor Rand(long[] shape, Generator? generator = null, DType dtype = DType.Float32, Device? device = null)
     {
+        ShapeCheck.Sizes("Rand", shape);
         var d = device ?? Device.Cpu;
         var g = generator?.Handle ?? GeneratorHandle.Null;
         fixed (long* p = shape) return Tensor.Wrap(Native.sd_rand(p, shape.Length, g, (int)dtype, (int)d.Type, d.Index, out var h), h);
@@ -73,6 +79,7 @@ public static unsafe class Tensors
     /// <summary>Uniform integers in [low, high).</summary>
     public static Tensor RandInt(long low, long high, long[] shape, Generator? generator = null, DType dtype = DType.Int64, Device? device = null)
     {
+        ShapeCheck.Sizes("RandInt", shape);
         var d = device ?? Device.Cpu;
         var g = generator?.Handle ?? GeneratorHandle.Null;
         fixed (long* p = shape) return Tensor.Wrap(Native.sd_randint(low, high, p, shape.Length, g, (int)dtype, (int)d.Type, d.Index, out var h), h);

@@ -36,4 +36,27 @@ public class MissingEngineTests
             Directory.Delete(copy, true);
         }
     }
+
+    [Theory]
+    [InlineData("SHARPDISTILL_NATIVE", "/lib/x86_64-linux-gnu/libz.so.1", "is not the SharpDistill native shim")]
+    [InlineData("SHARPDISTILL_NATIVE", "/nonexistent/libsharpdistill_native.so", "which does not exist")]
+    [InlineData("SHARPDISTILL_THREADS", "many", "SHARPDISTILL_THREADS is 'many': expected a whole number of threads from 1 to 1024")]
+    [InlineData("SHARPDISTILL_THREADS", "0", "SHARPDISTILL_THREADS is '0'")]
+    [InlineData("SHARPDISTILL_THREADS", "100000", "SHARPDISTILL_THREADS is '100000'")]
+    public void ABadEngineVariableIsOneReadableError(string variable, string value, string expected)
+    {
+        var start = new ProcessStartInfo("dotnet", new[] { Path.Combine(AppContext.BaseDirectory, "SharpDistill.Cli.dll"), "models" })
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        start.Environment[variable] = value;
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEnd();
+        process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(60_000), "the CLI did not exit");
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain("   at ", error);
+        Assert.DoesNotContain("Exception", error);
+    }
 }

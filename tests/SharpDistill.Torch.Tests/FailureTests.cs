@@ -178,3 +178,32 @@ public class FailureTests
         Assert.All(messages, Assert.NotNull);
     }
 }
+
+/// <summary>A shape whose element count cannot exist is refused by name before libtorch sees it.</summary>
+public class ShapeOverflowTests
+{
+    [Fact]
+    public void AShapeBeyond2To63ElementsNamesTheOperationAndTheShape()
+    {
+        var e = Assert.Throws<TorchArgumentException>(() => Tensors.Zeros(new long[] { 1L << 40, 1L << 40 }));
+        Assert.Equal("Zeros: shape [1099511627776, 1099511627776] has more than 2^63 elements, more than any tensor can hold", e.Message);
+        using var scope = new TensorScope();
+        var t = Tensors.Zeros(2, 3);
+        Assert.StartsWith("Reshape: shape [4611686018427387904, 4]", Assert.Throws<TorchArgumentException>(() => t.Reshape(1L << 62, 4)).Message);
+        Assert.StartsWith("Expand: shape [-1, 9223372036854775807, 3] has more than 2^63 elements",
+            Assert.Throws<TorchArgumentException>(() => t.View(2, 1, 3).Expand(-1, long.MaxValue, 3)).Message);
+    }
+
+    [Fact]
+    public void NegativeSizesAndTwoInferredSizesAreRefusedByName()
+    {
+        Assert.Equal("Ones: shape [2, -3] has a negative size", Assert.Throws<TorchArgumentException>(() => Tensors.Ones(2, -3)).Message);
+        using var scope = new TensorScope();
+        var t = Tensors.Zeros(2, 3);
+        Assert.Contains("more than one inferred (-1) size", Assert.Throws<TorchArgumentException>(() => t.View(-1, -1)).Message);
+        using var empty = Tensors.Zeros(new long[] { 0, 1L << 62, 1L << 62 }); // empty: zero elements, however large the rest
+        Assert.Equal(0, empty.NumEl);
+        using var kept = t.View(2, 1, 3).Expand(-1, 4, -1); // -1 keeps a size in Expand, any number of times
+        Assert.Equal(new long[] { 2, 4, 3 }, kept.Shape);
+    }
+}

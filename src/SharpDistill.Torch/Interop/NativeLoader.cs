@@ -55,6 +55,11 @@ internal static unsafe class NativeLoader
                 ApplyDefaultThreads(handle);
                 return handle;
             }
+            catch (EntryPointNotFoundException)
+            {
+                // A library that loads but lacks our exports: another project's .so, or libtorch itself.
+                failures.Add($"{path} is not the SharpDistill native shim (it has no sd_abi_version export)");
+            }
             catch (DllNotFoundException e)
             {
                 failures.Add($"{path}: {e.Message}");
@@ -76,8 +81,15 @@ internal static unsafe class NativeLoader
 
     private static IEnumerable<string> Candidates()
     {
+        // An explicit choice is the only candidate: falling back to another shim would hide the mistake.
         var explicitPath = Environment.GetEnvironmentVariable(PathVariable);
-        if (!string.IsNullOrEmpty(explicitPath)) yield return explicitPath;
+        if (!string.IsNullOrEmpty(explicitPath))
+        {
+            if (!File.Exists(explicitPath))
+                throw new LibTorchNotFoundException($"{PathVariable} is set to '{explicitPath}', which does not exist; point it at a built {FileName} or unset it");
+            yield return explicitPath;
+            yield break;
+        }
         yield return Path.Combine(AppContext.BaseDirectory, FileName);
         var assemblyDir = Path.GetDirectoryName(typeof(NativeLoader).Assembly.Location);
         if (!string.IsNullOrEmpty(assemblyDir)) yield return Path.Combine(assemblyDir, FileName);
@@ -104,8 +116,19 @@ internal static unsafe class NativeLoader
     private static void ApplyDefaultThreads(IntPtr library)
     {
         var setThreads = (delegate* unmanaged<int, int>)NativeLibrary.GetExport(library, "sd_set_num_threads");
-        var requested = Environment.GetEnvironmentVariable(ThreadsVariable);
-        var threads = int.TryParse(requested, out var n) && n > 0 ? n : Environment.ProcessorCount;
-        setThreads(threads);
+        setThreads(DefaultThreads(Environment.GetEnvironmentVariable(ThreadsVariable)));
+    }
+
+    /// <summary>The most intra-op threads SHARPDISTILL_THREADS may ask for.</summary>
+    public const int MaxThreads = 1024;
+
+    /// <summary>The intra-op thread count: SHARPDISTILL_THREADS when set (1 to <see cref="MaxThreads"/>), else one per core.</summary>
+    internal static int DefaultThreads(string? requested)
+    {
+        if (string.IsNullOrWhiteSpace(requested)) return Environment.ProcessorCount;
+        if (!int.TryParse(requested.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            || n < 1 || n > MaxThreads)
+            throw new ArgumentException($"{ThreadsVariable} is '{requested}': expected a whole number of threads from 1 to {MaxThreads} (unset it for one per core)");
+        return n;
     }
 }
