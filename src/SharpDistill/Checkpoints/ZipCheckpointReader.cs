@@ -24,27 +24,40 @@ internal static class ZipCheckpointReader
         }
         using (zip)
         {
-            var prefix = ArchivePrefix(path, zip);
-            CheckVersion(path, zip, prefix);
-            CheckByteOrder(path, zip, prefix);
-
-            var pickleEntry = prefix + "data.pkl";
-            var pickle = ReadEntry(path, zip.GetEntry(pickleEntry)!);
-            var storages = new StorageTable(legacy: false);
-            var root = StrictUnpickler.Load(pickle, $"'{path}' entry '{pickleEntry}'", storages.Resolve);
-
-            foreach (var storage in storages.All)
+            try
             {
-                var name = prefix + "data/" + storage.Key;
-                var entry = zip.GetEntry(name) ?? throw new CheckpointFormatException(
-                    $"'{path}': storage entry '{name}' ({storage.ElementType}, {storage.ElementCount} elements) is missing from the archive");
-                if (storage.ByteCount < 0 || entry.Length < storage.ByteCount)
-                    throw new CheckpointFormatException(
-                        $"'{path}' entry '{name}' holds {entry.Length} bytes but the pickle declares {storage.ElementCount} {storage.ElementType} elements");
-                storage.SetData(ReadEntry(path, entry), $"'{path}' entry '{name}'");
+                return ReadArchive(path, zip);
             }
-            return new CheckpointContent(path, CheckpointFormat.Zip, root, storages.All);
+            catch (InvalidDataException e)
+            {
+                // ZipArchive reads its central directory lazily: a damaged one surfaces here, not in the constructor.
+                throw new CheckpointFormatException($"'{path}' is not a readable zip checkpoint (corrupt central directory): {e.Message}", e);
+            }
         }
+    }
+
+    private static CheckpointContent ReadArchive(string path, ZipArchive zip)
+    {
+        var prefix = ArchivePrefix(path, zip);
+        CheckVersion(path, zip, prefix);
+        CheckByteOrder(path, zip, prefix);
+
+        var pickleEntry = prefix + "data.pkl";
+        var pickle = ReadEntry(path, zip.GetEntry(pickleEntry)!);
+        var storages = new StorageTable(legacy: false);
+        var root = StrictUnpickler.Load(pickle, $"'{path}' entry '{pickleEntry}'", storages.Resolve);
+
+        foreach (var storage in storages.All)
+        {
+            var name = prefix + "data/" + storage.Key;
+            var entry = zip.GetEntry(name) ?? throw new CheckpointFormatException(
+                $"'{path}': storage entry '{name}' ({storage.ElementType}, {storage.ElementCount} elements) is missing from the archive");
+            if (storage.ByteCount < 0 || entry.Length < storage.ByteCount)
+                throw new CheckpointFormatException(
+                    $"'{path}' entry '{name}' holds {entry.Length} bytes but the pickle declares {storage.ElementCount} {storage.ElementType} elements");
+            storage.SetData(ReadEntry(path, entry), $"'{path}' entry '{name}'");
+        }
+        return new CheckpointContent(path, CheckpointFormat.Zip, root, storages.All);
     }
 
     /// <summary>The archive folder ("archive/", or the file's stem for files saved by name) that holds data.pkl.</summary>

@@ -45,6 +45,11 @@ public static class YamlDocumentReader
         {
             throw new ConfigException($"{source}: invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this on some malformed input (found by the fuzz tests).
+            throw new ConfigException($"{source}: invalid YAML ({e.Message})", e);
+        }
     }
 
     /// <summary>One pass over the parser's events, keeping one flag per open container.</summary>
