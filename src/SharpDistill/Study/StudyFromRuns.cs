@@ -36,10 +36,6 @@ public static class StudyFromRuns
         }
         var students = runs.Where(r => r.Run.Role != StudyRunRole.Teacher).ToList();
         if (students.Count == 0) throw new ConfigException($"--from: {directory} holds no student runs (baseline or method)");
-        var teachers = runs.Where(r => r.Run.Role == StudyRunRole.Teacher).ToList();
-        if (teachers.Count > 1)
-            throw new ConfigException($"--from: {directory} holds {teachers.Count} teacher runs ({string.Join(", ", teachers.Select(t => Path.GetFileName(t.Run.RunDirectory)))}); a study has one teacher");
-
         var reference = students[0];
         var referenceYaml = comparable[reference.Run.RunDirectory];
         foreach (var other in students.Skip(1))
@@ -50,6 +46,10 @@ public static class StudyFromRuns
             throw new ConfigException($"--from: {Path.GetFileName(other.Run.RunDirectory)} and {Path.GetFileName(reference.Run.RunDirectory)} differ in more than method and seed " +
                 $"('{difference.Second.Trim()}' vs '{difference.First.Trim()}'); a study compares runs of one configuration");
         }
+        var teachers = runs.Where(r => r.Run.Role == StudyRunRole.Teacher).ToList();
+        if (teachers.Count > 1)
+            throw new ConfigException($"--from: {directory} holds {teachers.Count} teacher runs ({string.Join(", ", teachers.Select(t => Path.GetFileName(t.Run.RunDirectory)))}); a study has one teacher");
+
         var duplicate = students.GroupBy(s => (s.Run.Group, s.Run.Seed)).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw new ConfigException($"--from: {duplicate.Key.Group} with seed {duplicate.Key.Seed} appears twice ({string.Join(", ", duplicate.Select(d => Path.GetFileName(d.Run.RunDirectory)))})");
