@@ -40,7 +40,7 @@ internal static class StudySeedSection
         md.Append($"{Inline(study.Headline())}\n\n");
         md.Append("| ").Append(string.Join(" | ", Header)).Append(" |\n|---|--:|--:|---|--:|---|---|\n");
         foreach (var row in Rows(study)) md.Append("| ").Append(string.Join(" | ", row.Select(c => Inline(c).Replace("|", "\\|")))).Append(" |\n");
-        md.Append('\n').Append(Inline(Footnote)).Append("\n\n");
+        md.Append('\n').Append(Inline(Footnote).Replace("* Best", "\\* Best")).Append("\n\n");
         md.Append($"![Mean test top-1 per epoch with the range over seeds]({ChartFile})\n\n");
         return md.ToString();
     }

@@ -71,7 +71,8 @@ public sealed class SeedStudy
         if (better.Count > 0)
         {
             sentence = string.Join("; ", better.Select(m => $"{m.Name} beats the baseline by {Describe(m.Gain!)}")) + $" (last-epoch top-1, paired over {n} seeds)";
-            if (better.Count > 1) sentence += $"; {better[0].Name} has the largest mean gain, but the intervals of these methods overlap, so their order among themselves is not established unless it says otherwise";
+            // Each interval is against the baseline, not between the better methods, so they are not ranked among themselves.
+            if (better.Count > 1) sentence += $"; {better[0].Name} has the largest mean gain, but these methods were not compared with each other";
         }
         else
         {
