@@ -29,7 +29,7 @@ public static class StudyCommand
         var output = new Option<string>("--output-dir", "-o") { Description = "Folder of the study's runs and report", DefaultValueFactory = _ => defaults.OutputDirectory };
         var seeds = new Option<string?>("--seeds")
         {
-            Description = "Seeds of the student runs: a count N (seeds 0..N-1) or a list (0,1,2); overrides a config file's seeds:. Default: the config's experiment.seed",
+            Description = "Seeds of the student runs: a count N (seeds 0..N-1) or a list (0,1,2); overrides a config file's seeds:. Default: the config's experiment.seed (set it with --set experiment.seed=S for one other seed)",
         };
         var from = new Option<string?>("--from") { Description = "Rebuild the table and report from the run directories in this study folder, without training" };
         var command = new Command("study",
