@@ -12,7 +12,19 @@ public class ShippedConfigsTests
     [MemberData(nameof(ConfigFiles))]
     public void EveryShippedConfigLoads(string relativePath)
     {
-        var config = RunConfig.Load(new[] { Path.Combine(RepoPaths.Root, relativePath) }, Array.Empty<string>());
+        var path = Path.Combine(RepoPaths.Root, relativePath);
+        // A study config also holds the study's own seeds: key, which `study` splits off before loading the run settings.
+        var runSettings = Path.Combine(Path.GetTempPath(), $"sd-settings-{Guid.NewGuid():N}.yaml");
+        RunConfig config;
+        try
+        {
+            if (SharpDistill.Study.StudySeeds.SplitFile(path, runSettings) is not null) path = runSettings;
+            config = RunConfig.Load(new[] { path }, Array.Empty<string>());
+        }
+        finally
+        {
+            File.Delete(runSettings);
+        }
         // configs/<dataset>/<method>/<pair>.yaml describe one run each; files directly under a dataset folder
         // (e.g. the study's shared settings) hold settings common to several runs.
         if (relativePath.Split('/').Length < 4) return;
