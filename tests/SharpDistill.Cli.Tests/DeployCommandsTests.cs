@@ -93,10 +93,32 @@ public class DeployCommandsTests : IDisposable
         Assert.Equal(2, notOurs.ExitCode);
         Assert.Contains("foreign.onnx", notOurs.Error);
 
+        // A valid ONNX file without SharpDistill's serving metadata.
+        TorchRuntime.EnsureLoaded();
+        var plain = Path.Combine(output, "plain.onnx");
+        using (var net = new SharpDistill.Torch.NN.Sequential(new SharpDistill.Torch.NN.Flatten()))
+        {
+            net.Eval();
+            OnnxExporter.Write(OnnxExporter.Build(net, new OnnxExportOptions { InputSize = (7, 5), InChannels = 1 }), plain);
+        }
+        var noMetadata = CliRunner.Run("predict", png, "--model", plain);
+        Assert.Equal(2, noMetadata.ExitCode);
+        Assert.Contains("plain.onnx is not an ONNX file exported by SharpDistill", noMetadata.Error);
+
+        // A folder in table form: one header line per image, k class lines under it.
+        var table = CliRunner.Run("predict", output, "--model", checkpoint, "--top", "2");
+        Assert.Equal(2, table.ExitCode); // notes.png in the folder is not an image
+        File.Delete(notImage);
+        table = CliRunner.Run("predict", output, "--model", checkpoint, "--top", "2");
+        Assert.True(table.ExitCode == 0, table.ToString());
+        var lines = table.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.EndsWith("x.png", lines[0]);
+
         var target = Path.Combine(output, "out.onnx");
-        var notCheckpoint = CliRunner.Run("export", notImage, "--onnx", target);
+        var notCheckpoint = CliRunner.Run("export", png, "--onnx", target);
         Assert.Equal(2, notCheckpoint.ExitCode);
-        Assert.Contains("notes.png", notCheckpoint.Error);
+        Assert.Contains("x.png is not a SharpDistill checkpoint", notCheckpoint.Error);
         Assert.Empty(Directory.GetFiles(output, "out.onnx*"));
     }
 }
