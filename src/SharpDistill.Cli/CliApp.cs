@@ -24,6 +24,8 @@ public static class CliApp
         root.Subcommands.Add(TrainCommand.CreateTrain());
         root.Subcommands.Add(TrainCommand.CreateDistill());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(StudyCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());

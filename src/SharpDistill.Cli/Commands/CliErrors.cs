@@ -46,6 +46,7 @@ public static class CliErrors
         CheckpointFormatException => (e.Message, "only files written by torch.save (zip or legacy) with plain tensors and containers can be imported", BadInput),
         SharpDistill.Training.TrainingDivergedException => (e.Message, "lower solver.lr or check the data; the last good checkpoint is kept", Diverged),
         StateDictMismatchException => (e.Message, "the weights were made for another architecture or number of classes", BadInput),
+        SharpDistill.Export.OnnxExportException => (e.Message, "docs/deploy.md lists the layers the exporter supports", BadInput),
         FileNotFoundException f => ($"file not found: {f.FileName ?? f.Message}", null, BadInput),
         DirectoryNotFoundException => (e.Message, null, BadInput),
         InvalidDataException => (e.Message, null, BadInput),

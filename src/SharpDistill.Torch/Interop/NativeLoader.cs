@@ -97,6 +97,8 @@ internal static unsafe class NativeLoader
             yield break;
         }
         yield return Path.Combine(AppContext.BaseDirectory, FileName);
+        // Where a NuGet consumer's build puts the shim shipped in the SharpDistill.Torch package.
+        yield return Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", FileName);
         var assemblyDir = Path.GetDirectoryName(typeof(NativeLoader).Assembly.Location);
         if (!string.IsNullOrEmpty(assemblyDir)) yield return Path.Combine(assemblyDir, FileName);
         // A developer running from the source tree: the CMake build folder of an enclosing checkout.

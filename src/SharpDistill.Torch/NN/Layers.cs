@@ -26,6 +26,12 @@ public sealed class MaxPool2d : Module<Tensor, Tensor>
         this.ceilMode = ceilMode;
     }
 
+    public long KernelSize => kernelSize;
+    public long Stride => stride;
+    public long Padding => padding;
+    public long Dilation => dilation;
+    public bool CeilMode => ceilMode;
+
     public override Tensor Forward(Tensor input) => F.MaxPool2d(input, kernelSize, stride, padding, dilation, ceilMode);
 }
 
@@ -43,6 +49,12 @@ public sealed class AvgPool2d : Module<Tensor, Tensor>
         this.countIncludePad = countIncludePad;
     }
 
+    public long KernelSize => kernelSize;
+    public long Stride => stride;
+    public long Padding => padding;
+    public bool CeilMode => ceilMode;
+    public bool CountIncludePad => countIncludePad;
+
     public override Tensor Forward(Tensor input) => F.AvgPool2d(input, kernelSize, stride, padding, ceilMode, countIncludePad);
 }
 
@@ -57,6 +69,9 @@ public sealed class AdaptiveAvgPool2d : Module<Tensor, Tensor>
         this.height = height;
         this.width = width;
     }
+
+    public long Height => height;
+    public long Width => width;
 
     public override Tensor Forward(Tensor input) => F.AdaptiveAvgPool2d(input, height, width);
 }
@@ -85,6 +100,9 @@ public sealed class Flatten : Module<Tensor, Tensor>
         this.startDim = startDim;
         this.endDim = endDim;
     }
+
+    public long StartDim => startDim;
+    public long EndDim => endDim;
 
     public override Tensor Forward(Tensor input) => input.Flatten(startDim, endDim);
 }

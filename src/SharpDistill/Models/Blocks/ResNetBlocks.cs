@@ -56,6 +56,10 @@ public abstract class ResidualBlock : PreactModule
     public long InPlanes { get; }
     public long OutPlanes { get; }
     public long Stride { get; }
+
+    /// <summary>Where the block applies its ReLU (read by the ONNX exporter).</summary>
+    public ResidualActivation Activation => activation;
+
     protected string ShortcutName { get; }
 
     /// <summary>Registers the shortcut after the branch layers, where the reference registers it.</summary>
