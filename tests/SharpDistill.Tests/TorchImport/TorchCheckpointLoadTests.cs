@@ -1,10 +1,10 @@
 using System.Numerics;
 using System.Text.Json;
-using SharpDistill.Checkpoints;
+using SharpDistill.TorchImport;
 using SharpDistill.Torch;
-using static SharpDistill.Tests.Checkpoints.CheckpointTestData;
+using static SharpDistill.Tests.TorchImport.CheckpointTestData;
 
-namespace SharpDistill.Tests.Checkpoints;
+namespace SharpDistill.Tests.TorchImport;
 
 /// <summary>Loading the object graph of real torch.save files, compared with what PyTorch saved.</summary>
 public class TorchCheckpointLoadTests

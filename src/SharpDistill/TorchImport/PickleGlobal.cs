@@ -1,4 +1,4 @@
-namespace SharpDistill.Checkpoints;
+namespace SharpDistill.TorchImport;
 
 /// <summary>
 /// A Python global that the checkpoint refers to and that is on the allow-list. It is never a

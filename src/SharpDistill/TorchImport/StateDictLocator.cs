@@ -1,4 +1,4 @@
-namespace SharpDistill.Checkpoints;
+namespace SharpDistill.TorchImport;
 
 /// <summary>
 /// Finds the state dict (parameter and buffer name → tensor) inside a loaded checkpoint: the top

@@ -1,4 +1,4 @@
-namespace SharpDistill.Checkpoints;
+namespace SharpDistill.TorchImport;
 
 /// <summary>How a checkpoint's state dict is found and its keys matched to a module's names.</summary>
 public sealed record ImportOptions

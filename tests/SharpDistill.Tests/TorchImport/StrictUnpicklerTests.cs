@@ -1,7 +1,7 @@
 using System.Numerics;
-using SharpDistill.Checkpoints;
+using SharpDistill.TorchImport;
 
-namespace SharpDistill.Tests.Checkpoints;
+namespace SharpDistill.Tests.TorchImport;
 
 /// <summary>
 /// The unpickler on pickles made by CPython 3.11's pickle.dumps (the expression is given with

@@ -1,4 +1,4 @@
-namespace SharpDistill.Checkpoints;
+namespace SharpDistill.TorchImport;
 
 /// <summary>
 /// Every opcode of Python's pickle protocols 0–5 (values from CPython's Lib/pickle.py), so an

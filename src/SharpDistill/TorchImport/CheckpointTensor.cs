@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using SharpDistill.Torch;
 
-namespace SharpDistill.Checkpoints;
+namespace SharpDistill.TorchImport;
 
 /// <summary>
 /// A tensor of a checkpoint, as PyTorch pickles it: a view (offset, shape, strides, all in

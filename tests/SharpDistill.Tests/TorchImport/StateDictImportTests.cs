@@ -1,9 +1,9 @@
-using SharpDistill.Checkpoints;
+using SharpDistill.TorchImport;
 using SharpDistill.Torch;
 using SharpDistill.Torch.NN;
-using static SharpDistill.Tests.Checkpoints.CheckpointTestData;
+using static SharpDistill.Tests.TorchImport.CheckpointTestData;
 
-namespace SharpDistill.Tests.Checkpoints;
+namespace SharpDistill.Tests.TorchImport;
 
 /// <summary>Loading PyTorch-trained weights into SharpDistill modules.</summary>
 public class StateDictImportTests

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SharpDistill.Checkpoints;
+namespace SharpDistill.TorchImport;
 
 /// <summary>What <see cref="TorchCheckpoint.ImportInto"/> did: where the weights came from and what happened to every key.</summary>
 public sealed record ImportReport

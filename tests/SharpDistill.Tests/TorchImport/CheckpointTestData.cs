@@ -2,7 +2,7 @@ using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 
-namespace SharpDistill.Tests.Checkpoints;
+namespace SharpDistill.Tests.TorchImport;
 
 /// <summary>
 /// The checkpoints in testdata/ (written by PyTorch itself, see make_checkpoints.py) and the

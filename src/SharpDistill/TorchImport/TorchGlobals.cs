@@ -1,4 +1,4 @@
-namespace SharpDistill.Checkpoints;
+namespace SharpDistill.TorchImport;
 
 /// <summary>
 /// The allow-list of Python globals a checkpoint may name, and what the REDUCE and BUILD opcodes

@@ -1,8 +1,8 @@
 using System.IO.Compression;
-using SharpDistill.Checkpoints;
-using static SharpDistill.Tests.Checkpoints.CheckpointTestData;
+using SharpDistill.TorchImport;
+using static SharpDistill.Tests.TorchImport.CheckpointTestData;
 
-namespace SharpDistill.Tests.Checkpoints;
+namespace SharpDistill.Tests.TorchImport;
 
 /// <summary>Hostile, corrupt and foreign files: one readable error each, naming what is wrong and where.</summary>
 public class CheckpointValidationTests

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace SharpDistill.Checkpoints;
+namespace SharpDistill.TorchImport;
 
 /// <summary>
 /// The CRC-32 of zip archives (IEEE 802.3, reflected polynomial 0xEDB88320). .NET's ZipArchive does

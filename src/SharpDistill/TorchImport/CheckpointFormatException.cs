@@ -1,4 +1,4 @@
-namespace SharpDistill.Checkpoints;
+namespace SharpDistill.TorchImport;
 
 /// <summary>
 /// A PyTorch checkpoint that cannot be read safely: a corrupt or truncated file, a missing entry or

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace SharpDistill.Checkpoints;
+namespace SharpDistill.TorchImport;
 
 /// <summary>Short, Python-flavoured descriptions of checkpoint values for error messages.</summary>
 internal static class PickleFormatting

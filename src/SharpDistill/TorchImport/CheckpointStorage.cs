@@ -1,4 +1,4 @@
-namespace SharpDistill.Checkpoints;
+namespace SharpDistill.TorchImport;
 
 /// <summary>
 /// One storage of a checkpoint: a flat run of elements that one or more tensors view (with their

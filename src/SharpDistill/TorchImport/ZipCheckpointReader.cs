@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 
-namespace SharpDistill.Checkpoints;
+namespace SharpDistill.TorchImport;
 
 /// <summary>
 /// Reads the zip checkpoint torch.save writes since PyTorch 1.6: every entry lives under one

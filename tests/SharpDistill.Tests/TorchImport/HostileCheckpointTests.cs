@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using System.Text;
-using SharpDistill.Checkpoints;
+using SharpDistill.TorchImport;
 
-namespace SharpDistill.Tests.Checkpoints;
+namespace SharpDistill.Tests.TorchImport;
 
 /// <summary>
 /// Checkpoints built to hurt the reader: each must end in one CheckpointFormatException that says

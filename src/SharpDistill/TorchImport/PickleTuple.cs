@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace SharpDistill.Checkpoints;
+namespace SharpDistill.TorchImport;
 
 /// <summary>
 /// A Python tuple from a checkpoint: an immutable list with structural equality, so tuples can be

@@ -1,7 +1,7 @@
 using System.IO.Compression;
-using SharpDistill.Checkpoints;
+using SharpDistill.TorchImport;
 
-namespace SharpDistill.Tests.Checkpoints;
+namespace SharpDistill.Tests.TorchImport;
 
 public class Crc32Tests
 {

@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace SharpDistill.Checkpoints;
+namespace SharpDistill.TorchImport;
 
 /// <summary>
 /// A Python dict or collections.OrderedDict from a checkpoint, keeping insertion order as Python

@@ -1,6 +1,6 @@
 using SharpDistill.Torch;
 
-namespace SharpDistill.Checkpoints;
+namespace SharpDistill.TorchImport;
 
 /// <summary>
 /// The element type of a pickled storage, identified in the pickle by its class

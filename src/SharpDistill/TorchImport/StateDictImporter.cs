@@ -1,7 +1,7 @@
 using SharpDistill.Torch;
 using SharpDistill.Torch.NN;
 
-namespace SharpDistill.Checkpoints;
+namespace SharpDistill.TorchImport;
 
 /// <summary>
 /// Copies a checkpoint's state dict into a module through <see cref="Module.LoadStateDict"/>

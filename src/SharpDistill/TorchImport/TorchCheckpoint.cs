@@ -1,7 +1,7 @@
 using SharpDistill.Torch;
 using SharpDistill.Torch.NN;
 
-namespace SharpDistill.Checkpoints;
+namespace SharpDistill.TorchImport;
 
 /// <summary>
 /// Reads checkpoints written by PyTorch's torch.save — the zip format (PyTorch ≥ 1.6) and the

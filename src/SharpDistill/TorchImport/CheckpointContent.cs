@@ -1,4 +1,4 @@
-namespace SharpDistill.Checkpoints;
+namespace SharpDistill.TorchImport;
 
 /// <summary>The two on-disk layouts written by torch.save.</summary>
 public enum CheckpointFormat

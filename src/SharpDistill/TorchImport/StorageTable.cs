@@ -1,4 +1,4 @@
-namespace SharpDistill.Checkpoints;
+namespace SharpDistill.TorchImport;
 
 /// <summary>
 /// The storages of one checkpoint, created from the pickle's persistent ids
