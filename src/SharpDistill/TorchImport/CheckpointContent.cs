@@ -1,3 +1,4 @@
+using SharpDistill.Pickle;
 namespace SharpDistill.TorchImport;
 
 /// <summary>The two on-disk layouts written by torch.save.</summary>

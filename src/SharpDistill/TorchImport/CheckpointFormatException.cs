@@ -11,8 +11,3 @@ public sealed class CheckpointFormatException : Exception
     public CheckpointFormatException(string message, Exception? inner = null) : base(message, inner) { }
 }
 
-/// <summary>
-/// Raised inside the unpickler's value handlers, where the byte offset is not known; the unpickler
-/// turns it into a <see cref="CheckpointFormatException"/> that names the source and offset.
-/// </summary>
-internal sealed class PickleDataException(string message) : Exception(message);

@@ -1,3 +1,4 @@
+using SharpDistill.Pickle;
 namespace SharpDistill.TorchImport;
 
 /// <summary>
@@ -5,8 +6,10 @@ namespace SharpDistill.TorchImport;
 /// own offset, shape and strides). Several tensors of a checkpoint share one storage object when
 /// they shared memory in Python.
 /// </summary>
-public sealed class CheckpointStorage
+public sealed class CheckpointStorage : IPythonValue
 {
+    string IPythonValue.PythonTypeName => "Storage";
+
     private byte[]? data;
 
     internal CheckpointStorage(string key, StorageElementType elementType, long elementCount, string location)

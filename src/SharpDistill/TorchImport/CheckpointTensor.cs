@@ -1,3 +1,4 @@
+using SharpDistill.Pickle;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using SharpDistill.Torch;
@@ -10,8 +11,10 @@ namespace SharpDistill.TorchImport;
 /// storage when the tensor is unpickled. Nothing native is held: <see cref="ToTensor"/> makes a
 /// contiguous SharpDistill.Torch tensor on demand.
 /// </summary>
-public sealed class CheckpointTensor
+public sealed class CheckpointTensor : IPythonValue
 {
+    string IPythonValue.PythonTypeName => "Tensor";
+
     private readonly long[] shape;
     private readonly long[] strides;
 

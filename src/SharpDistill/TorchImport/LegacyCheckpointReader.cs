@@ -1,3 +1,4 @@
+using SharpDistill.Pickle;
 using System.Buffers.Binary;
 using System.Numerics;
 

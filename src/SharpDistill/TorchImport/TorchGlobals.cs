@@ -1,3 +1,5 @@
+using SharpDistill.Pickle;
+
 namespace SharpDistill.TorchImport;
 
 /// <summary>
@@ -5,8 +7,24 @@ namespace SharpDistill.TorchImport;
 /// mean for them. Everything here only builds data: no name in a checkpoint can make this reader
 /// run code, which is the point of refusing every other global.
 /// </summary>
-internal static class TorchGlobals
+internal sealed class TorchGlobals : IPickleVocabulary
 {
+    public static readonly TorchGlobals Instance = new();
+
+    private TorchGlobals() { }
+
+    string IPickleVocabulary.AllowedNames => AllowedNames;
+
+    public string RefusalAdvice =>
+        "If the checkpoint pickles a whole model or other objects, re-save just the weights (model.state_dict()) in PyTorch";
+
+    object? IPickleVocabulary.Resolve(string module, string name) => Resolve(module, name);
+
+    object IPickleVocabulary.Reduce(object? callable, PickleTuple args) =>
+        Reduce(callable as PickleGlobal ?? throw new PickleDataException("only an allowed global can be called"), args);
+
+    void IPickleVocabulary.Build(object? instance, object? state) => Build(instance, state);
+
     /// <summary>Every allowed global, for error messages.</summary>
     public static readonly string AllowedNames =
         "collections.OrderedDict, torch._utils._rebuild_tensor_v2, torch._utils._rebuild_parameter, " +

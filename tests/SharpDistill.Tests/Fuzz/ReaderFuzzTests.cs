@@ -1,3 +1,4 @@
+using SharpDistill.Pickle;
 using System.IO.Compression;
 using SharpDistill.TorchImport;
 using SharpDistill.Config;
@@ -32,7 +33,7 @@ public class ReaderFuzzTests
             File.WriteAllBytes(path, bytes);
             // Read the whole file and copy every tensor out, as an import does.
             using var scope = new TensorScope();
-            if (TorchCheckpoint.Load(path).Root is SharpDistill.TorchImport.PickleDict root)
+            if (TorchCheckpoint.Load(path).Root is SharpDistill.Pickle.PickleDict root)
                 foreach (var value in root.Values.OfType<CheckpointTensor>()) value.GatherBytes();
         }, ContainerBound, typeof(CheckpointFormatException));
     }

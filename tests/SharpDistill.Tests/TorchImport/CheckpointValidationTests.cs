@@ -1,3 +1,4 @@
+using SharpDistill.Pickle;
 using System.IO.Compression;
 using SharpDistill.TorchImport;
 using static SharpDistill.Tests.TorchImport.CheckpointTestData;
@@ -103,7 +104,7 @@ public class CheckpointValidationTests
     {
         using var temp = new TempDirectory();
         var path = RewriteZip(temp, PathOf("tiny_net.pth"), (name, bytes) => name == "tiny_net/data/0" ? bytes[..10] : bytes);
-        Assert.Contains("entry 'tiny_net/data/0' holds 10 bytes but the pickle declares 108 float32 elements (432 bytes)", Refused(path).Message);
+        Assert.Contains("entry 'tiny_net/data/0' holds 10 bytes but the pickle declares 108 float32 elements", Refused(path).Message);
     }
 
     [Fact]

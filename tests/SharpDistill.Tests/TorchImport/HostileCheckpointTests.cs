@@ -1,3 +1,4 @@
+using SharpDistill.Pickle;
 using System.IO.Compression;
 using System.Text;
 using SharpDistill.TorchImport;

@@ -1,3 +1,4 @@
+using SharpDistill.Pickle;
 using SharpDistill.TorchImport;
 using SharpDistill.Torch;
 using SharpDistill.Torch.NN;

@@ -1,3 +1,4 @@
+using SharpDistill.Pickle;
 using System.Numerics;
 using SharpDistill.TorchImport;
 
@@ -113,10 +114,10 @@ public class StrictUnpicklerTests
     [Fact]
     public void RefusesOpcodesOutsideTheSubset()
     {
-        // pickle.dumps([1, 2], protocol=0) == b'(lp0\nI1\naI2\na.': MARK, then LIST at byte 1
+        // pickle.dumps([1, 2], protocol=0) == b'(lp0\nI1\naI2\na.': MARK, LIST, then protocol 0's text PUT at byte 2
         var error = Refused("286c70300a49310a6149320a612e");
-        Assert.Contains("byte 1:", error.Message);
-        Assert.Contains("LIST (0x6c)", error.Message);
+        Assert.Contains("byte 2:", error.Message);
+        Assert.Contains("PUT (0x70)", error.Message);
         Assert.Contains("NEWOBJ (0x81)", Refused("800281").Message);
         Assert.Contains("unknown opcode 0xff", Refused("8002ff").Message);
     }

@@ -1,3 +1,4 @@
+using SharpDistill.Pickle;
 using System.Numerics;
 using System.Text.Json;
 using SharpDistill.TorchImport;

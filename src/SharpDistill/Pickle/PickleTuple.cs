@@ -1,9 +1,9 @@
 using System.Collections;
 
-namespace SharpDistill.TorchImport;
+namespace SharpDistill.Pickle;
 
 /// <summary>
-/// A Python tuple from a checkpoint: an immutable list with structural equality, so tuples can be
+/// A Python tuple from a pickle: an immutable list with structural equality, so tuples can be
 /// dictionary keys as in Python.
 /// </summary>
 public sealed class PickleTuple : IReadOnlyList<object?>, IEquatable<PickleTuple>

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace SharpDistill.TorchImport;
+namespace SharpDistill.Pickle;
 
-/// <summary>Short, Python-flavoured descriptions of checkpoint values for error messages.</summary>
+/// <summary>Short, Python-flavoured descriptions of unpickled values for error messages.</summary>
 internal static class PickleFormatting
 {
     public static string Describe(object? value) => value switch
@@ -30,9 +30,7 @@ internal static class PickleFormatting
         List<object?> => "list",
         PickleTuple => "tuple",
         PickleDict d => d.IsOrderedDict ? "OrderedDict" : "dict",
-        CheckpointTensor => "Tensor",
-        CheckpointStorage => "Storage",
-        PickleGlobal g => g.QualifiedName,
+        IPythonValue v => v.PythonTypeName,
         _ => value.GetType().Name,
     };
 }

@@ -1,4 +1,4 @@
-namespace SharpDistill.TorchImport;
+namespace SharpDistill.Pickle;
 
 /// <summary>
 /// Every opcode of Python's pickle protocols 0–5 (values from CPython's Lib/pickle.py), so an
