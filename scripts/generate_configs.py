@@ -117,7 +117,7 @@ def main():
           "# Fashion-MNIST student baseline: resnet8 alone, 3 epochs on the first 10,000 images\n"
           "experiment:\n  name: fashion_mnist_ce_res8\n" + fm_common +
           "models:\n  student: resnet8\ndistiller:\n  method: ce\nsolver:\n  epochs: 3\n  lr_decay_stages: [2]\n")
-    for method, extra in [("kd", ""), ("dkd", "  dkd:\n    warmup: 1\n"), ("dist", ""), ("crld", ""), ("dcd", ""), ("cmkd", "")]:
+    for method, extra in [("kd", ""), ("dkd", "  dkd:\n    warmup: 3\n"), ("dist", ""), ("crld", ""), ("dcd", ""), ("cmkd", "")]:
         write("fashion_mnist", method, "res20_res8",
               f"# Fashion-MNIST {method}: resnet20 -> resnet8, 3 epochs on the first 10,000 images (train the teacher first: ce/res20.yaml)\n"
               f"experiment:\n  name: fashion_mnist_{method}_res20_res8\n" + fm_common +

@@ -62,6 +62,10 @@ sd_status sd_is_inference_mode(int32_t* out);
 sd_status sd_set_num_threads(int32_t n);
 sd_status sd_get_num_threads(int32_t* out);
 
+/* glibc malloc tuning (mallopt), called once by the loader before the first tensor; -1 leaves an
+ * option at glibc's default. Values above 2^31-1 or refused by glibc are SD_ERR_ARGUMENT. */
+sd_status sd_allocator_configure(int64_t mmap_threshold, int64_t trim_threshold, int64_t top_pad);
+
 /* Random generators (CPU). A NULL generator means libtorch's default generator (of the tensor's
  * device). With a generator, tensors of another device are drawn on the CPU and copied, so a seed
  * gives the same numbers on every device. sd_manual_seed seeds the CPU and every CUDA default. */

@@ -38,6 +38,15 @@ public static class TorchRuntime
         set => Status.Check(Native.sd_set_num_threads(value));
     }
 
+    /// <summary>
+    /// The memory-allocator policy applied when the engine loaded (<see cref="AllocatorPolicy"/>;
+    /// SHARPDISTILL_ALLOCATOR=system leaves glibc's defaults).
+    /// </summary>
+    public static AllocatorPolicy Allocator
+    {
+        get { EnsureLoaded(); return NativeLoader.AppliedAllocatorPolicy!; }
+    }
+
     /// <summary>Number of native tensor handles alive in the process (leak checks).</summary>
     public static long LiveTensorCount
     {

@@ -27,6 +27,11 @@ public static class StudyCommand
             DefaultValueFactory = _ => string.Join(",", defaults.Methods),
         };
         var output = new Option<string>("--output-dir", "-o") { Description = "Folder of the study's runs and report", DefaultValueFactory = _ => defaults.OutputDirectory };
+        var seeds = new Option<string?>("--seeds")
+        {
+            Description = "Seeds of the student runs: a count N (seeds 0..N-1) or a list (0,1,2); overrides a config file's seeds:. Default: the config's experiment.seed (set it with --set experiment.seed=S for one other seed)",
+        };
+        var from = new Option<string?>("--from") { Description = "Rebuild the table and report from the run directories in this study folder, without training" };
         var command = new Command("study",
             "Train a teacher (reused while its config is unchanged), the student alone and the student distilled with each method, then print the table and write the report");
         options.AddTo(command);
@@ -35,13 +40,37 @@ public static class StudyCommand
         command.Options.Add(teacherEpochs);
         command.Options.Add(methods);
         command.Options.Add(output);
+        command.Options.Add(seeds);
+        command.Options.Add(from);
         command.SetAction(result => CliErrors.Run(result, () =>
         {
             TorchRuntime.EnsureLoaded();
+            var writer = result.InvocationConfiguration.Output;
+            if (result.GetValue(from) is { } folder)
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var loaded = StudyFromRuns.Read(folder);
+                var page = StudyRunner.WriteReport(folder, loaded.Runs, loaded.Dataset, loaded.Teacher, loaded.Student, clock.Elapsed);
+                writer.Write(StudyTable.Format(loaded.Runs));
+                writer.WriteLine();
+                writer.WriteLine($"report rebuilt from {loaded.Runs.Count} runs without training: {Path.GetFullPath(page)}");
+                return CliErrors.Ok;
+            }
             var epochs = result.GetValue(teacherEpochs);
+            var outputDirectory = result.GetValue(output)!;
+            // A study config's seeds: key is the study's; the rest of the file is run settings, read by the ordinary loader.
+            var configFiles = new List<string>();
+            IReadOnlyList<long>? fileSeeds = null;
+            foreach (var (file, index) in (result.GetValue(options.Config) ?? Array.Empty<string>()).Select((f, i) => (f, i)))
+            {
+                var runSettings = Path.Combine(outputDirectory, $"study-settings-{index}.yaml");
+                var found = StudySeeds.SplitFile(file, runSettings);
+                configFiles.Add(found is null ? file : runSettings);
+                fileSeeds = found ?? fileSeeds;
+            }
             var plan = defaults with
             {
-                ConfigFiles = result.GetValue(options.Config) ?? Array.Empty<string>(),
+                ConfigFiles = configFiles,
                 Overrides = result.GetValue(options.Set) ?? Array.Empty<string>(),
                 Teacher = result.GetValue(teacher)!,
                 Student = result.GetValue(student)!,
@@ -49,9 +78,9 @@ public static class StudyCommand
                 TeacherDecayStages = epochs > 1 ? new[] { epochs - 1 } : Array.Empty<int>(),
                 Methods = result.GetValue(methods)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                     .Select(m => MethodRegistry.Find(m).Name).ToArray(),
-                OutputDirectory = result.GetValue(output)!,
+                OutputDirectory = outputDirectory,
+                Seeds = result.GetValue(seeds) is { } seedText ? StudySeeds.Parse(seedText) : fileSeeds,
             };
-            var writer = result.InvocationConfiguration.Output;
             using var stop = new StopSignal();
             var study = new StudyRunner(plan, line => writer.WriteLine(line)).Run(stop);
             writer.WriteLine();

@@ -12,7 +12,7 @@ namespace SharpDistill.Torch.Interop;
 internal static unsafe class NativeLoader
 {
     /// <summary>The ABI version this assembly's P/Invoke declarations match (SD_ABI_VERSION).</summary>
-    public const int ExpectedAbiVersion = 1;
+    public const int ExpectedAbiVersion = 2;
 
     public const string FileName = "libsharpdistill_native.so";
 
@@ -41,8 +41,13 @@ internal static unsafe class NativeLoader
         }
     }
 
+    /// <summary>The allocator policy applied when the shim was loaded (null before).</summary>
+    public static AllocatorPolicy? AppliedAllocatorPolicy { get; private set; }
+
     private static IntPtr Load()
     {
+        // Read before loading anything: a bad value is the user's error, not a missing library.
+        var allocator = AllocatorPolicy.FromEnvironment(Environment.GetEnvironmentVariable);
         var candidates = Candidates().ToList();
         var failures = new List<string>();
         foreach (var path in candidates)
@@ -52,6 +57,7 @@ internal static unsafe class NativeLoader
             {
                 var handle = NativeLibrary.Load(path);
                 CheckAbi(handle, path);
+                ApplyAllocatorPolicy(handle, allocator);
                 ApplyDefaultThreads(handle);
                 return handle;
             }
@@ -111,6 +117,23 @@ internal static unsafe class NativeLoader
                 $"The native shim at {path} has ABI version {abi} (libtorch {Marshal.PtrToStringUTF8(version)}), " +
                 $"but this SharpDistill build needs ABI version {ExpectedAbiVersion}. Rebuild it with 'dotnet build' " +
                 "(or delete native/build and build again).");
+    }
+
+    // Before the first tensor: mallopt affects only later allocations, and every tensor the
+    // program makes goes through this shim, so none exists yet.
+    private static void ApplyAllocatorPolicy(IntPtr library, AllocatorPolicy policy)
+    {
+        if (policy.Configures)
+        {
+            var configure = (delegate* unmanaged<long, long, long, int>)NativeLibrary.GetExport(library, "sd_allocator_configure");
+            if (configure(policy.MmapThreshold, policy.TrimThreshold, policy.TopPad) != 0)
+            {
+                var error = (delegate* unmanaged<IntPtr>)NativeLibrary.GetExport(library, "sd_last_error");
+                policy = policy with { Name = AllocatorPolicy.System, MmapThreshold = -1, TrimThreshold = -1, TopPad = -1,
+                                       Reason = $"tuning was refused: {Marshal.PtrToStringUTF8(error())}" };
+            }
+        }
+        AppliedAllocatorPolicy = policy;
     }
 
     private static void ApplyDefaultThreads(IntPtr library)

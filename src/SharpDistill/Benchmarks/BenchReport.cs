@@ -4,7 +4,11 @@ namespace SharpDistill.Benchmarks;
 
 /// <summary>The engine the figures were measured with.</summary>
 /// <param name="IntraOpThreads">libtorch's intra-op thread count during the bench.</param>
-public sealed record EngineInfo([property: JsonPropertyName("libtorch_version")] string LibTorchVersion, int AbiVersion, int IntraOpThreads, string Device, bool CudaAvailable);
+public sealed record EngineInfo([property: JsonPropertyName("libtorch_version")] string LibTorchVersion, int AbiVersion, int IntraOpThreads, string Device, bool CudaAvailable)
+{
+    /// <summary>The memory-allocator policy the engine loaded with (see AllocatorPolicy).</summary>
+    public string Allocator { get; init; } = "";
+}
 
 /// <summary>The resolved bench settings (every default filled in).</summary>
 /// <param name="Teacher">Null for the teacher-free "ce" method.</param>

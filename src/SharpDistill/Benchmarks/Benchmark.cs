@@ -28,7 +28,7 @@ public static class Benchmark
         if (options.Threads is { } threads) TorchRuntime.Threads = threads;
         try
         {
-            var engine = new EngineInfo(TorchRuntime.LibTorchVersion, TorchRuntime.AbiVersion, TorchRuntime.Threads, options.Device.ToString(), cudaAvailable);
+            var engine = new EngineInfo(TorchRuntime.LibTorchVersion, TorchRuntime.AbiVersion, TorchRuntime.Threads, options.Device.ToString(), cudaAvailable) { Allocator = TorchRuntime.Allocator.ToString() };
             var settings = new BenchSettings(
                 MethodRegistry.Find(options.Method).NeedsTeacher ? options.Teacher : null, options.Student, options.Method,
                 options.BatchSize, options.ImageSize, options.NumClasses, options.Steps, options.WarmupSteps,

@@ -7,8 +7,11 @@ internal sealed record ReportChart(string FileName, string Caption, string Svg);
 internal sealed record StudyChartSet(ReportChart Accuracy, ReportChart? AccuracyFinal, ReportChart? Gains,
     IReadOnlyList<(RunResult Row, ReportChart Chart)> Losses)
 {
+    /// <summary>Mean per epoch with a band over the seeds; null when no run carries a seed.</summary>
+    public ReportChart? SeedAccuracy { get; init; }
+
     public IEnumerable<ReportChart> All() =>
-        new[] { Accuracy, AccuracyFinal, Gains }.OfType<ReportChart>().Concat(Losses.Select(l => l.Chart));
+        new[] { Accuracy, AccuracyFinal, Gains, SeedAccuracy }.OfType<ReportChart>().Concat(Losses.Select(l => l.Chart));
 }
 
 /// <summary>
@@ -23,7 +26,10 @@ internal static class StudyCharts
     public static string LossFile(RunResult row) => $"loss_{row.FileStem}.svg";
 
     public static StudyChartSet Build(StudyResults results) =>
-        new(Accuracy(results), AccuracyFinalEpochs(results), Gains(results), results.Rows.Select(r => (r, Loss(r))).ToList());
+        new(Accuracy(results), AccuracyFinalEpochs(results), Gains(results), results.Rows.Select(r => (r, Loss(r))).ToList())
+        {
+            SeedAccuracy = results.Seeds is { } seeds ? StudySeedSection.Chart(seeds) : null,
+        };
 
     public static ReportChart Accuracy(StudyResults results)
     {

@@ -12,6 +12,8 @@ public sealed record StudyEnvironment
     /// <summary>Logical cores of the machine.</summary>
     public int? Cores { get; init; }
     public string Cpu { get; init; } = "";
+    /// <summary>The memory-allocator policy (<see cref="AllocatorPolicy"/>): it changes run times severalfold.</summary>
+    public string Allocator { get; init; } = "";
     /// <summary>"cpu", "cuda:0 (NVIDIA H100)", …</summary>
     public string Device { get; init; } = "";
     public string OperatingSystem { get; init; } = "";
@@ -26,6 +28,7 @@ public sealed record StudyEnvironment
         Threads = TorchRuntime.Threads,
         Cores = Environment.ProcessorCount,
         Cpu = CpuModel(),
+        Allocator = TorchRuntime.Allocator.ToString(),
         Device = device,
         OperatingSystem = RuntimeInformation.OSDescription + " " + RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
         DotNetVersion = RuntimeInformation.FrameworkDescription,
@@ -56,6 +59,7 @@ public sealed record StudyEnvironment
             ("Threads", Threads?.ToString() ?? ""),
             ("Cores", Cores?.ToString() ?? ""),
             ("CPU", Cpu),
+            ("Allocator", Allocator),
             ("Device", Device),
             ("OS", OperatingSystem),
             (".NET", DotNetVersion),

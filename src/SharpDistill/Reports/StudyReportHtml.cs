@@ -23,6 +23,7 @@ internal static class StudyReportHtml
         html.Append("</header>\n");
 
         Tiles(html, results);
+        if (results.Seeds is { } seeds && charts.SeedAccuracy is { } seedChart) html.Append(StudySeedSection.Html(seeds, seedChart));
         ResultsTable(html, results);
 
         html.Append("<section id=\"accuracy\">\n<h2>Test accuracy</h2>\n");

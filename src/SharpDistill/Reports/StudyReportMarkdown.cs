@@ -12,7 +12,8 @@ internal static class StudyReportMarkdown
         md.Append($"{Inline(Ascii(StudySummary.Sentence(results)))}\n\n");
         md.Append($"{Inline(StudySummary.Meta(input, results))}\n\n");
 
-        md.Append("## Results\n\n");
+        if (results.Seeds is { } seeds) md.Append(StudySeedSection.Markdown(seeds));
+        md.Append(results.Seeds is null ? "## Results\n\n" : "## Every run\n\n");
         md.Append("| Run | Role | Model | Params | Best top-1 (%) | Gain | Last top-1 (%) | Gain | Epochs | Time |\n");
         md.Append("|---|---|---|--:|--:|--:|--:|--:|--:|--:|\n");
         foreach (var row in results.Rows)

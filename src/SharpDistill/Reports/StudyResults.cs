@@ -33,13 +33,16 @@ internal sealed class StudyResults
     public RunResult? Teacher { get; }
     /// <summary>The distilled run with the highest best top-1; null when no distilled run has data.</summary>
     public RunResult? BestMethod { get; }
+    /// <summary>The runs grouped per method over their seeds; null when no run records its seed (a report of single runs).</summary>
+    public SharpDistill.Study.Statistics.SeedStudy? Seeds { get; private init; }
 
-    private StudyResults(IReadOnlyList<RunResult> rows)
+    private StudyResults(IReadOnlyList<RunResult> rows, bool rankSingleRuns = true)
     {
         Rows = rows;
         Baseline = rows.FirstOrDefault(r => r.IsBaseline);
         Teacher = rows.FirstOrDefault(r => r.Run.Role == StudyRunRole.Teacher);
-        BestMethod = rows.Where(r => r.Run.Role == StudyRunRole.Method && double.IsFinite(r.Best)).MaxBy(r => r.Best);
+        // Over seeds no single run is "the best method": that is the statistics' call (see SeedStudy.Headline).
+        if (rankSingleRuns) BestMethod = rows.Where(r => r.Run.Role == StudyRunRole.Method && double.IsFinite(r.Best)).MaxBy(r => r.Best);
     }
 
     public static StudyResults From(StudyReportInput input)
@@ -81,7 +84,8 @@ internal sealed class StudyResults
             .Concat(rows.Where(r => r.Run.Role != StudyRunRole.Teacher && !r.IsBaseline)
                 .OrderByDescending(r => double.IsFinite(r.Best) ? r.Best : double.NegativeInfinity))
             .ToList();
-        return new StudyResults(ordered);
+        var seeds = input.Runs.Any(r => r.Seed is not null) ? SharpDistill.Study.Statistics.SeedStudy.From(input.Runs) : null;
+        return new StudyResults(ordered, rankSingleRuns: seeds is null) { Seeds = seeds };
     }
 
     private static StudyRun? FindBaseline(StudyReportInput input)

@@ -15,6 +15,11 @@ public sealed record StudyRun
     /// <summary>The short name shown in the table and legends ("CRLD"); unique within a study.</summary>
     public required string Name { get; init; }
     public required StudyRunRole Role { get; init; }
+    /// <summary>The method this run belongs to when a study repeats it over seeds ("KD"); empty means <see cref="Name"/>.</summary>
+    public string Group { get; init; } = "";
+    /// <summary>The seed of the run (student initialisation and data order) in a multi-seed study; null when not recorded.</summary>
+    public long? Seed { get; init; }
+    public string GroupName => Group.Length > 0 ? Group : Name;
     public string RunDirectory { get; init; } = "";
     /// <summary>The model this run trains (the teacher's architecture for the teacher run).</summary>
     public string Model { get; init; } = "";

@@ -7,7 +7,9 @@ internal static class StudySummary
     public static string Sentence(StudyResults results)
     {
         var parts = new List<string>();
-        if (results.BestMethod is { } best)
+        // Over seeds, only the statistics may name a winner (a single run cannot rank methods whose gaps are within seed noise).
+        if (results.Seeds is { } seeds) parts.Add(seeds.Headline().TrimEnd('.'));
+        else if (results.BestMethod is { } best)
         {
             var text = $"{best.Name} is the best distilled student: {ReportFormat.Percent(best.Best)}% test top-1";
             if (results.Baseline is { } baseline && double.IsFinite(best.GainBest))

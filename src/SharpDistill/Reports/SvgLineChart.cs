@@ -18,6 +18,9 @@ public sealed record ChartSeries(string Name, IReadOnlyList<(double X, double Y)
 
     /// <summary>Marks each point (when the chart is not too crowded); off for reference lines, whose ends are not data.</summary>
     public bool Markers { get; init; } = true;
+
+    /// <summary>A shaded band behind the line (e.g. min..max over seeds), one (x, low, high) per point; null draws none.</summary>
+    public IReadOnlyList<(double X, double Low, double High)>? Band { get; init; }
 }
 
 /// <summary>
@@ -47,7 +50,9 @@ public sealed class SvgLineChart
 
     public string Render()
     {
-        var points = Series.SelectMany(s => s.Points).Where(IsFinite).ToList();
+        var points = Series.SelectMany(s => s.Points)
+            .Concat(Series.SelectMany(s => s.Band ?? Array.Empty<(double X, double Low, double High)>()).SelectMany(b => new[] { (X: b.X, Y: b.Low), (X: b.X, Y: b.High) }))
+            .Where(IsFinite).ToList();
         var (xMin, xMax) = Range(points.Select(p => p.X), IntegerX);
         var (yMin, yMax) = Range(points.Select(p => p.Y), integer: false);
         var xTicks = IntegerX ? IntegerTicks(xMin, xMax, 8) : NiceTicks(xMin, xMax, 8);
@@ -96,6 +101,8 @@ public sealed class SvgLineChart
             var series = Series[i];
             var colour = series.Colour ?? Palette[paletteIndex++ % Palette.Length];
             var dash = series.Dashed ? " stroke-dasharray=\"7 4\"" : "";
+            if (series.Band is { } band && BandPolygon(band, Px, Py) is { Length: > 0 } polygon)
+                svg.Append($"<polygon points=\"{polygon}\" fill=\"{colour}\" fill-opacity=\"0.15\" stroke=\"none\"/>\n");
             var path = PathData(series.Points, Px, Py);
             if (path.Length > 0)
                 svg.Append($"<path d=\"{path}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" stroke-linejoin=\"round\"{dash}/>\n");
@@ -138,6 +145,15 @@ public sealed class SvgLineChart
         }
         Flush();
         return string.Join(" ", parts);
+    }
+
+    /// <summary>The band's upper edge left to right, then its lower edge back; empty unless every point is finite and there are two.</summary>
+    private static string BandPolygon(IReadOnlyList<(double X, double Low, double High)> band, Func<double, double> px, Func<double, double> py)
+    {
+        if (band.Count < 2 || band.Any(b => !double.IsFinite(b.X) || !double.IsFinite(b.Low) || !double.IsFinite(b.High))) return "";
+        var upper = band.Select(b => $"{F(px(b.X))},{F(py(b.High))}");
+        var lower = band.Reverse().Select(b => $"{F(px(b.X))},{F(py(b.Low))}");
+        return string.Join(" ", upper.Concat(lower));
     }
 
     private static bool IsFinite((double X, double Y) p) => double.IsFinite(p.X) && double.IsFinite(p.Y);

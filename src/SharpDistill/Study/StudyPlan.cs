@@ -20,6 +20,13 @@ public sealed record StudyPlan
     public IReadOnlyList<int> TeacherDecayStages { get; init; } = new[] { 3 };
     /// <summary>The distillation methods compared with the baseline: by default every one the registry knows.</summary>
     public IReadOnlyList<string> Methods { get; init; } = MethodRegistry.Distillation.Select(m => m.Name).ToArray();
+    /// <summary>
+    /// The seeds every student run (baseline and each method) is repeated with; the same seed gives every
+    /// method the same student initialisation and data order, so gains are paired per seed. The teacher is
+    /// trained once, with the config's own seed, and shared by all of them.
+    /// </summary>
+    /// <remarks>Null means one seed: the config's own experiment.seed.</remarks>
+    public IReadOnlyList<long>? Seeds { get; init; }
     /// <summary>Folder of the study: one run directory per run, and report/.</summary>
     public string OutputDirectory { get; init; } = "runs/study";
 }

@@ -61,27 +61,20 @@ public sealed class Trainer : IDisposable
             File.Delete(orphan);
             Report(worklog, $"removed {Path.GetRelativePath(run.RunDirectory, orphan)}, left by a run that was killed while writing");
         }
-        var configYaml = ConfigWriter.ToYaml(config);
+        var description = Describe(ConfigWriter.ToYaml(config));
 
-        var startEpoch = 1;
-        var skipSteps = 0;
-        EpochAccumulatorState? partial = null;
-        double best = 0, last = 0;
-        var bestEpoch = 0;
+        var training = TrainingState.Start(config.Experiment.Seed);
         if (File.Exists(LatestPath) && !resume)
             throw new CheckpointException(
                 $"{run.RunDirectory} already holds a run (checkpoints/latest.safetensors); pass --resume to continue it, or choose another experiment.name / output_dir");
         if (resume)
         {
             if (!File.Exists(LatestPath)) throw new CheckpointException($"nothing to resume: {LatestPath} does not exist");
-            var state = CheckpointFile.Load(LatestPath, run.Distiller.Student, run.Distiller.ExtraModules, Optimizer);
-            CheckResumable(state, configYaml);
-            startEpoch = state.Epoch + 1;
-            skipSteps = state.StepsIntoEpoch;
-            partial = state.PartialEpoch;
-            (best, bestEpoch, last) = (state.BestTop1, state.BestEpoch, state.LastTop1);
-            if (metrics.TruncateAfter(state.Epoch) is { } repaired) Report(worklog, repaired);
-            worklog.Note($"resumed from {LatestPath}: epoch {state.Epoch} complete, {skipSteps} steps into epoch {startEpoch}");
+            var saved = CheckpointFile.Load(LatestPath, run.Distiller.Student, run.Distiller.ExtraModules, Optimizer);
+            CheckResumable(saved, description.ConfigYaml);
+            training = saved.Training;
+            if (metrics.TruncateAfter(training.Epoch) is { } repaired) Report(worklog, repaired);
+            worklog.Note($"resumed from {LatestPath}: epoch {training.Epoch} complete, {training.StepsIntoEpoch} steps into epoch {training.NextEpoch}");
         }
         else
         {
@@ -92,14 +85,14 @@ public sealed class Trainer : IDisposable
         using var tensorboard = config.Log.Tensorboard ? new TensorBoardWriter(Path.Combine(run.RunDirectory, "tensorboard")) : null;
         var progressBar = new EpochProgress(config.Log.Progress, progressOutput);
         var stopped = false;
-        var completed = startEpoch - 1;
-        for (var epoch = startEpoch; epoch <= config.Solver.Epochs && !stopped; epoch++)
+        for (var epoch = training.NextEpoch; epoch <= config.Solver.Epochs && !stopped; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
             Optimizer.SetLearningRate(schedule, epoch);
             var lr = Optimizer.ParamGroups[0].LearningRate;
-            var accumulator = EpochAccumulator.FromState(partial);
+            var accumulator = EpochAccumulator.FromState(training.PartialEpoch);
             var alreadySeconds = accumulator.Seconds;
+            var skipSteps = training.StepsIntoEpoch;
             var stepsDone = skipSteps;
             run.Distiller.TrainMode();
             progressBar.Run($"epoch {epoch}/{config.Solver.Epochs}", run.TrainLoader.BatchesPerEpoch, report =>
@@ -123,11 +116,10 @@ public sealed class Trainer : IDisposable
                 }
             });
             accumulator.Seconds = alreadySeconds + epochClock.Elapsed.TotalSeconds;
-            skipSteps = 0;
-            partial = null;
             if (stopped)
             {
-                SaveLatest(epoch - 1, stepsDone, accumulator.ToState(), best, bestEpoch, last, configYaml);
+                training = training.StoppedWithin(stepsDone, accumulator.ToState());
+                Save(LatestPath, "latest", description, training, withOptimizer: true);
                 worklog.Note($"stopped on request {stepsDone} steps into epoch {epoch}; resume with --resume");
                 print($"stopped after step {stepsDone} of epoch {epoch}; latest checkpoint written to {LatestPath}");
                 break;
@@ -138,15 +130,13 @@ public sealed class Trainer : IDisposable
                 throw new TrainingDivergedException(string.Create(CultureInfo.InvariantCulture,
                     $"the test loss became {evaluation.Loss} after epoch {epoch}: the student's outputs are no longer finite; " +
                     $"training stopped and the last good checkpoint is kept ({(File.Exists(LatestPath) ? LatestPath : "none written yet")})"));
-            last = evaluation.Top1;
-            var (newBest, improved) = new BestEpoch(best, bestEpoch).After(epoch, evaluation.Top1);
-            (best, bestEpoch) = (newBest.Top1, newBest.Epoch);
+            (training, var improved) = training.AfterEpoch(epoch, evaluation.Top1);
             var seconds = accumulator.Seconds;
             var row = new EpochMetrics
             {
                 Epoch = epoch, Lr = lr, TrainLoss = accumulator.MeanLoss, TrainTerms = accumulator.MeanTerms(),
                 TrainTop1 = accumulator.Top1Percent, TrainTop5 = accumulator.Top5Percent, TestTop1 = evaluation.Top1,
-                TestTop5 = evaluation.Top5, TestLoss = evaluation.Loss, BestTop1 = best, EpochSeconds = seconds,
+                TestTop5 = evaluation.Top5, TestLoss = evaluation.Loss, BestTop1 = training.Best.Top1, EpochSeconds = seconds,
                 ImagesPerSecond = accumulator.Samples / Math.Max(seconds, 1e-9),
             };
             metrics.Append(row);
@@ -156,11 +146,10 @@ public sealed class Trainer : IDisposable
 
             // "best" before "latest": once latest says an epoch is done, the best of the epochs up to
             // it is on disk, so a kill between the two writes can never lose it.
-            if (improved) Save(BestPath, "best", epoch, best, bestEpoch, last, configYaml, withOptimizer: false);
-            SaveLatest(epoch, 0, null, best, bestEpoch, last, configYaml);
+            if (improved) Save(BestPath, "best", description, training, withOptimizer: false);
+            Save(LatestPath, "latest", description, training, withOptimizer: true);
             if (config.Log.SaveEvery > 0 && epoch % config.Log.SaveEvery == 0)
-                Save(Path.Combine(checkpointDirectory, $"epoch_{epoch}.safetensors"), $"epoch_{epoch}", epoch, best, bestEpoch, last, configYaml, withOptimizer: false);
-            completed = epoch;
+                Save(Path.Combine(checkpointDirectory, $"epoch_{epoch}.safetensors"), $"epoch_{epoch}", description, training, withOptimizer: false);
             // A stop requested during the epoch's last step: the epoch is complete and "latest" written.
             if (stop?.IsRequested == true && epoch < config.Solver.Epochs)
             {
@@ -169,10 +158,11 @@ public sealed class Trainer : IDisposable
                 print($"stopped after epoch {epoch}; latest checkpoint written to {LatestPath}");
             }
         }
-        if (!stopped) worklog.Finish(best, last);
+        if (!stopped) worklog.Finish(training.Best.Top1, training.LastTop1);
         return new TrainingResult
         {
-            RunDirectory = run.RunDirectory, EpochsCompleted = completed, BestTop1 = best, BestEpoch = bestEpoch, LastTop1 = last,
+            RunDirectory = run.RunDirectory, EpochsCompleted = training.Epoch, BestTop1 = training.Best.Top1, BestEpoch = training.Best.Epoch,
+            LastTop1 = training.LastTop1,
             Stopped = stopped, History = metrics.ReadAll(), Elapsed = clock.Elapsed,
         };
     }
@@ -211,21 +201,19 @@ public sealed class Trainer : IDisposable
         accumulator.Add(batch.Size, totalValue, values, correct[0], correct[1]);
     }
 
-    private void SaveLatest(int epoch, int steps, EpochAccumulatorState? partial, double best, int bestEpoch, double last, string configYaml) =>
-        Save(LatestPath, "latest", epoch, best, bestEpoch, last, configYaml, withOptimizer: true, steps, partial);
-
-    private void Save(string path, string kind, int epoch, double best, int bestEpoch, double last, string configYaml, bool withOptimizer,
-        int steps = 0, EpochAccumulatorState? partial = null)
+    /// <summary>What every checkpoint of this run says about the run itself (its training state is added per save).</summary>
+    private CheckpointState Describe(string configYaml) => new CheckpointState
     {
-        var state = new CheckpointState
-        {
-            Kind = kind, Epoch = epoch, StepsIntoEpoch = steps, PartialEpoch = partial, BestTop1 = best, BestEpoch = bestEpoch, LastTop1 = last,
-            Seed = config.Experiment.Seed, Method = run.Distiller.Method, Student = config.Models.Student, NumClasses = run.NumClasses,
-            InChannels = run.InChannels, Variant = run.Variant.ToString(), Teacher = run.Distiller.Teacher != null ? config.Models.Teacher : "",
-            ConfigYaml = configYaml, LibTorchVersion = TorchRuntime.LibTorchVersion, SharpDistillVersion = CheckpointFile.Version,
-        };
-        CheckpointFile.Save(path, state, run.Distiller.Student, run.Distiller.ExtraModules, withOptimizer ? Optimizer : null);
-    }
+        Kind = "", Epoch = 0, BestTop1 = 0, BestEpoch = 0, Seed = config.Experiment.Seed,
+        Method = run.Distiller.Method, Student = config.Models.Student, NumClasses = run.NumClasses,
+        InChannels = run.InChannels, Variant = run.Variant.ToString(), Teacher = run.Distiller.Teacher != null ? config.Models.Teacher : "",
+        ConfigYaml = configYaml, LibTorchVersion = TorchRuntime.LibTorchVersion, SharpDistillVersion = CheckpointFile.Version,
+    };
+
+    /// <summary>Writes the student (and extra modules; for "latest" the optimizer) with <paramref name="training"/> as one checkpoint.</summary>
+    private void Save(string path, string kind, CheckpointState description, TrainingState training, bool withOptimizer) =>
+        CheckpointFile.Save(path, description.With(kind, training), run.Distiller.Student, run.Distiller.ExtraModules,
+            withOptimizer ? Optimizer : null);
 
     /// <summary>Keys a resumed run may change: how long it trains and how it shows progress or loads data.</summary>
     private static readonly string[] ResumableChanges = ["solver.epochs", "log.progress", "dataset.num_workers"];

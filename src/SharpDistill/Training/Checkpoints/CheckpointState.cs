@@ -1,9 +1,13 @@
+using System.Text.Json.Serialization;
+
 namespace SharpDistill.Training.Checkpoints;
 
 /// <summary>
 /// Everything about a run a checkpoint records besides the tensors: where training is, what it
 /// has achieved, and how to rebuild the model and the run (the resolved config). Stored as JSON in
-/// the checkpoint file's metadata so the file describes itself.
+/// the checkpoint file's metadata so the file describes itself. The training fields are the
+/// <see cref="TrainingState"/> (<see cref="Training"/>, <see cref="With"/>), kept flat in the JSON so
+/// files of format 1 stay readable.
 /// </summary>
 public sealed record CheckpointState
 {
@@ -34,6 +38,22 @@ public sealed record CheckpointState
     public required string LibTorchVersion { get; init; }
     public required string SharpDistillVersion { get; init; }
     public DateTimeOffset SavedAt { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The training state this checkpoint records, as one value.</summary>
+    [JsonIgnore]
+    public TrainingState Training => new()
+    {
+        Epoch = Epoch, StepsIntoEpoch = StepsIntoEpoch, PartialEpoch = PartialEpoch,
+        Best = new global::SharpDistill.Training.BestEpoch(BestTop1, BestEpoch), LastTop1 = LastTop1, Seed = Seed,
+    };
+
+    /// <summary>This run's description with <paramref name="training"/> as a <paramref name="kind"/> checkpoint, stamped now.</summary>
+    public CheckpointState With(string kind, TrainingState training) => this with
+    {
+        Kind = kind, Epoch = training.Epoch, StepsIntoEpoch = training.StepsIntoEpoch, PartialEpoch = training.PartialEpoch,
+        BestTop1 = training.Best.Top1, BestEpoch = training.Best.Epoch, LastTop1 = training.LastTop1, Seed = training.Seed,
+        SavedAt = DateTimeOffset.UtcNow,
+    };
 }
 
 /// <summary>Running per-epoch sums (sample-weighted), enough to finish an epoch's figures after a resume.</summary>
