@@ -1,5 +1,5 @@
 using System.Text.Json;
-using SharpDistill.Checkpoints;
+using SharpDistill.TorchImport;
 using SharpDistill.Cli.Commands;
 using SharpDistill.Models;
 using SharpDistill.Torch;

@@ -7,7 +7,7 @@ internal static class TestPaths
 
     /// <summary>The PyTorch-written checkpoints of the library's tests (see make_checkpoints.py there).</summary>
     public static string CheckpointData(string name) =>
-        Path.Combine(RepoRoot, "tests", "SharpDistill.Tests", "Checkpoints", "testdata", name);
+        Path.Combine(RepoRoot, "tests", "SharpDistill.Tests", "TorchImport", "testdata", name);
 
     /// <summary>tests/data/vectors/&lt;fileName&gt; (reference vectors; see tests/data/README.md).</summary>
     public static string Vectors(string fileName) => RepoPaths.Vectors(fileName);

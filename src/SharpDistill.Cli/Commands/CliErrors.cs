@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SharpDistill.Checkpoints;
+using SharpDistill.TorchImport;
 using SharpDistill.Config;
 using SharpDistill.Data;
 using SharpDistill.Torch;

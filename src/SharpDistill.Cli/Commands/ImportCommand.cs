@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
-using SharpDistill.Checkpoints;
+using SharpDistill.TorchImport;
 using SharpDistill.Models;
 using SharpDistill.Torch;
 using SharpDistill.Torch.Serialization;

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using SharpDistill.Checkpoints;
+using SharpDistill.TorchImport;
 using SharpDistill.Data;
 
 namespace SharpDistill.Tests.Data;

@@ -1,8 +1,9 @@
+using SharpDistill.Pickle;
 using System.IO.Compression;
-using SharpDistill.Checkpoints;
+using SharpDistill.TorchImport;
 using SharpDistill.Config;
 using SharpDistill.Data;
-using SharpDistill.Tests.Checkpoints;
+using SharpDistill.Tests.TorchImport;
 using SharpDistill.Tests.Data;
 using SharpDistill.Torch;
 using SharpDistill.Torch.Serialization;
@@ -32,7 +33,7 @@ public class ReaderFuzzTests
             File.WriteAllBytes(path, bytes);
             // Read the whole file and copy every tensor out, as an import does.
             using var scope = new TensorScope();
-            if (TorchCheckpoint.Load(path).Root is SharpDistill.Checkpoints.PickleDict root)
+            if (TorchCheckpoint.Load(path).Root is SharpDistill.Pickle.PickleDict root)
                 foreach (var value in root.Values.OfType<CheckpointTensor>()) value.GatherBytes();
         }, ContainerBound, typeof(CheckpointFormatException));
     }

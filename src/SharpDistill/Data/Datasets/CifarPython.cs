@@ -1,3 +1,4 @@
+using SharpDistill.Pickle;
 namespace SharpDistill.Data;
 
 /// <summary>
@@ -86,9 +87,9 @@ internal static class CifarPython
     }
 
     private static object? Require(PickleDict dict, string key, string path) =>
-        dict.TryGet(key, out var value)
+        dict.TryGetText(key, out var value)
             ? value
-            : throw new DatasetException($"the pickled dict has no '{key}' entry (keys: {string.Join(", ", dict.KeyNames)})", path);
+            : throw new DatasetException($"the pickled dict has no '{key}' entry (keys: {string.Join(", ", dict.Keys.Select(PickleText.Describe))})", path);
 
     private static PackedImageDataset Concatenate(string name, List<(byte[] Pixels, int[] Labels)> parts, IReadOnlyList<string> names)
     {

@@ -1,51 +1,21 @@
 using System.Text;
+using SharpDistill.Pickle;
 
 namespace SharpDistill.Data;
 
-// The values the strict unpickler builds. Python None, bool, int, str/bytes, list map to null, bool,
-// long, string/byte[], List<object?>; the types below cover the rest. Nothing here can run code:
-// a "global" is only a name, and the two numpy constructors are interpreted, never called.
+// The numpy values a CIFAR python pickle holds, built by NumpyGlobals. Nothing here can run code:
+// a global is only a name, and numpy's two constructors are interpreted, never called.
 
-/// <summary>A Python tuple.</summary>
-internal sealed record PickleTuple(object?[] Items)
+/// <summary>An allowed numpy global, by name (module, qualified name).</summary>
+internal sealed record NumpyGlobal(string Module, string Name) : IPythonValue
 {
-    public int Count => Items.Length;
-    public object? this[int i] => Items[i];
-}
+    public string PythonTypeName => $"{Module}.{Name}";
 
-/// <summary>A reference to a Python global by name (module, qualified name); only allowed names ever appear.</summary>
-internal sealed record PickleGlobal(string Module, string Name)
-{
-    public override string ToString() => $"{Module}.{Name}";
-}
-
-/// <summary>
-/// A Python dict, keeping insertion order. Keys written by Python 2 are byte strings and by Python 3
-/// often text; <see cref="TryGet"/> matches an ASCII key in either form.
-/// </summary>
-internal sealed class PickleDict
-{
-    public List<KeyValuePair<object?, object?>> Items { get; } = new();
-
-    public bool TryGet(string key, out object? value)
-    {
-        foreach (var (k, v) in Items)
-        {
-            if ((k is string s && s == key) || (k is byte[] b && Encoding.Latin1.GetString(b) == key))
-            {
-                value = v;
-                return true;
-            }
-        }
-        value = null;
-        return false;
-    }
-
-    public IEnumerable<string> KeyNames => Items.Select(kv => PickleText.Describe(kv.Key));
+    public override string ToString() => PythonTypeName;
 }
 
 /// <summary>A numpy dtype of a plain numeric kind: kind ('b','i','u','f'), item size, byte order.</summary>
-internal sealed class NumpyDType
+internal sealed class NumpyDType : IPythonValue
 {
     public NumpyDType(char kind, int itemSize)
     {
@@ -61,17 +31,23 @@ internal sealed class NumpyDType
 
     public bool IsBuilt { get; set; }
 
-    public override string ToString() => $"{ByteOrder}{Kind}{ItemSize}";
+    public string PythonTypeName => "numpy.dtype";
+
+    public override string ToString() => $"numpy dtype {ByteOrder}{Kind}{ItemSize}";
 }
 
 /// <summary>A numpy array: shape, dtype, memory order and the raw element bytes (set by BUILD).</summary>
-internal sealed class NumpyArray
+internal sealed class NumpyArray : IPythonValue
 {
     public long[] Shape { get; set; } = [];
     public NumpyDType? DType { get; set; }
     public bool FortranOrder { get; set; }
     public byte[]? Data { get; set; }
     public bool IsBuilt => Data != null;
+
+    public string PythonTypeName => "numpy.ndarray";
+
+    public override string ToString() => $"numpy array [{string.Join(", ", Shape)}] {DType}";
 }
 
 internal static class PickleText
@@ -79,18 +55,10 @@ internal static class PickleText
     /// <summary>A short description of a pickled value for error messages.</summary>
     public static string Describe(object? value) => value switch
     {
-        null => "None",
-        bool b => b ? "True" : "False",
-        long n => n.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        string s => $"'{Truncate(s)}'",
         byte[] bytes => $"b'{Truncate(Encoding.Latin1.GetString(bytes))}'",
         PickleTuple t => $"tuple of {t.Count}",
-        List<object?> l => $"list of {l.Count}",
-        PickleDict d => $"dict of {d.Items.Count}",
-        PickleGlobal g => g.ToString(),
-        NumpyArray a => $"numpy array [{string.Join(", ", a.Shape)}] {a.DType}",
-        NumpyDType dt => $"numpy dtype {dt}",
-        _ => value.GetType().Name,
+        PickleDict d => $"dict of {d.Count}",
+        _ => PickleFormatting.Describe(value),
     };
 
     /// <summary>A text value written either as Python 2 str (bytes) or Python 3 str.</summary>

@@ -1,4 +1,4 @@
-using SharpDistill.Checkpoints;
+using SharpDistill.TorchImport;
 using SharpDistill.Torch.Serialization;
 using Module = SharpDistill.Torch.NN.Module;
 
