@@ -58,6 +58,10 @@ sd_status sd_inference_mode_enter(sd_guard* out);
 sd_status sd_inference_mode_exit(sd_guard g);
 sd_status sd_is_inference_mode(int32_t* out);
 
+/* Memory allocator defaults applied when the shim loads (native/src/allocator.cpp):
+ * 0 glibc's own (SHARPDISTILL_ALLOCATOR=system), 1 tuned by the shim, 2 the user's MALLOC_* settings kept. */
+sd_status sd_allocator_mode(int32_t* out);
+
 /* Threads. */
 sd_status sd_set_num_threads(int32_t n);
 sd_status sd_get_num_threads(int32_t* out);

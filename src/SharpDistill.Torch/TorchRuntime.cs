@@ -18,6 +18,20 @@ public static class TorchRuntime
         get { Status.Check(Native.sd_libtorch_version(out var p)); return Marshal.PtrToStringUTF8(p) ?? "?"; }
     }
 
+    /// <summary>
+    /// How the process's memory allocator was set up when the engine loaded: "tuned" (the shim keeps
+    /// freed buffers for reuse instead of returning them to the kernel; README, "Speed"), "system"
+    /// (SHARPDISTILL_ALLOCATOR=system) or "user" (MALLOC_* variables or GLIBC_TUNABLES were set and kept).
+    /// </summary>
+    public static string Allocator
+    {
+        get
+        {
+            Status.Check(Native.sd_allocator_mode(out var mode));
+            return mode switch { 1 => "tuned", 2 => "user", _ => "system" };
+        }
+    }
+
     public static bool CudaIsAvailable
     {
         get { Status.Check(Native.sd_cuda_is_available(out var a)); return a != 0; }

@@ -11,6 +11,7 @@ internal static unsafe partial class Native
     [LibraryImport(Library)] internal static partial int sd_abi_version(out int version);
     [LibraryImport(Library)] internal static partial int sd_libtorch_version(out IntPtr version);
     [LibraryImport(Library)] internal static partial int sd_cuda_is_available(out int available);
+    [LibraryImport(Library)] internal static partial int sd_allocator_mode(out int mode);
     [LibraryImport(Library)] internal static partial int sd_cuda_device_count(out int count);
 
     [LibraryImport(Library)] internal static partial int sd_tensor_free(IntPtr t);

@@ -45,9 +45,9 @@ public static class YamlDocumentReader
         {
             throw new ConfigException($"{source}: invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}", e);
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet's scanner throws this on some malformed input (found by the fuzz tests).
+            // YamlDotNet's scanner and node loader throw these on some malformed input (found by the fuzz tests).
             throw new ConfigException($"{source}: invalid YAML ({e.Message})", e);
         }
     }

@@ -74,4 +74,15 @@ public class HostileYamlTests
         var e = Assert.Throws<ConfigException>(() => RunConfig.Load(("a: 1\n---\nb: 2\n", "the config inside c.safetensors"), [], []));
         Assert.StartsWith("the config inside c.safetensors", e.Message);
     }
+
+    [Fact]
+    public void MalformedInputThatYamlDotNetRejectsWithOtherExceptionTypesIsAConfigError()
+    {
+        // Found by the fuzz tests (YAML mutant #5323 of seed 99): YamlDotNet threw ArgumentException.
+        byte[] mutant = [35, 32, 70, 97, 115, 104, 105, 111, 110, 45, 77, 78, 73, 83, 84, 32, 0, 0, 0, 0, 58, 32, 114, 101,
+            115, 110, 101, 116, 50, 48, 32, 45, 62, 20, 178, 32, 114, 101];
+        using var temp = new TempDirectory();
+        var path = temp.Write("mutant.yaml", mutant);
+        Assert.Contains("invalid YAML", Assert.Throws<ConfigException>(() => RunConfig.Load([path], [])).Message);
+    }
 }
