@@ -76,7 +76,7 @@ PY
 # 2. Whole student runs, timed from outside (start-up included), A/B alternating.
 cat > "$work/ours.sh" <<SH
 d=\$(mktemp -d /tmp/sd_compare_run.XXXXXX)
-"$here/sharpdistill" train -c "$here/configs/fashion_mnist/ce/res8.yaml" --set experiment.output_dir=\$d >/dev/null
+"$here/sharpdistill" train -c "$here/configs/fashion_mnist/ce/res8.yaml" --set experiment.output_dir=\$d --set dataset.train_limit=$train_limit >/dev/null
 s=\$?; rm -rf "\$d"; exit \$s
 SH
 cat > "$work/theirs.sh" <<SH
