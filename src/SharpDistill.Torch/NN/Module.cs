@@ -141,6 +141,20 @@ public abstract class Module : IDisposable
         return this;
     }
 
+    /// <summary>
+    /// Lays out every 4-D parameter (convolution weights) in <paramref name="format"/>, keeping their
+    /// identity like <see cref="To(Device, DType?)"/>. With channels-last weights and inputs,
+    /// libtorch's convolutions produce channels-last outputs. Returns this.
+    /// </summary>
+    public Module ToMemoryFormat(MemoryFormat format)
+    {
+        using var noGrad = Autograd.NoGrad();
+        foreach (var tensor in Parameters().Concat(Buffers()).Where(t => t.Dim == 4))
+            using (var laidOut = tensor.ToMemoryFormat(format))
+                tensor.SetData(laidOut);
+        return this;
+    }
+
     /// <summary>Moves every floating parameter and buffer to <paramref name="floatingType"/> on its current device.</summary>
     public Module To(DType floatingType)
     {

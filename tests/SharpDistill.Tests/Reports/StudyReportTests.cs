@@ -290,11 +290,13 @@ public sealed class StudyReportTests : IDisposable
         Assert.Matches(@"^\d+\.\d+", environment.LibTorchVersion);
         Assert.Equal(Environment.ProcessorCount, environment.Cores);
         Assert.True(environment.Threads >= 1);
+        Assert.Equal(SharpDistill.Torch.TorchRuntime.Allocator.ToString(), environment.Allocator);
         var (_, html, markdown) = Write(FakeStudy.Create() with { Environment = environment with
         {
             Extra = new[] { KeyValuePair.Create("Commit", "abc123 <dirty>") },
         } });
         Assert.Contains($"<dt>libtorch</dt><dd>{environment.LibTorchVersion}</dd>", html);
+        Assert.Contains($"<dt>Allocator</dt><dd>{SharpDistill.Torch.TorchRuntime.Allocator.Name} ", html);
         Assert.Contains("<dt>Commit</dt><dd>abc123 &lt;dirty&gt;</dd>", html);
         Assert.Contains("- Commit: abc123 &lt;dirty&gt;", markdown);
     }
