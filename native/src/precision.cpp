@@ -8,6 +8,25 @@
 
 namespace {
 
+// libtorch 2.4 replaced the CPU-specific autocast calls with ones that take the device type (the old
+// ones were deprecated, then removed); these keep one source for 1.13 (Debian) and 2.x (CUDA wheels).
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+bool cpu_autocast_enabled() { return at::autocast::is_autocast_enabled(at::kCPU); }
+void set_cpu_autocast_enabled(bool on) { at::autocast::set_autocast_enabled(at::kCPU, on); }
+at::ScalarType cpu_autocast_dtype() { return at::autocast::get_autocast_dtype(at::kCPU); }
+void set_cpu_autocast_dtype(at::ScalarType t) { at::autocast::set_autocast_dtype(at::kCPU, t); }
+#else
+bool cpu_autocast_enabled() { return at::autocast::is_cpu_enabled(); }
+void set_cpu_autocast_enabled(bool on) { at::autocast::set_cpu_enabled(on); }
+at::ScalarType cpu_autocast_dtype() { return at::autocast::get_autocast_cpu_dtype(); }
+void set_cpu_autocast_dtype(at::ScalarType t) { at::autocast::set_autocast_cpu_dtype(t); }
+#endif
+
+}  // namespace
+
+
+namespace {
+
 at::MemoryFormat memory_format(int32_t code) {
   switch (code) {
     case SD_MEMORY_CONTIGUOUS: return at::MemoryFormat::Contiguous;
@@ -37,8 +56,8 @@ SD_EXPORT sd_status sd_tensor_is_contiguous_in(sd_tensor t, int32_t format, int3
 
 SD_EXPORT sd_status sd_autocast_cpu_state(int32_t* enabled, int32_t* dtype) {
   SD_TRY({
-    *sd::check_out(enabled) = at::autocast::is_cpu_enabled() ? 1 : 0;
-    *sd::check_out(dtype) = static_cast<int32_t>(at::autocast::get_autocast_cpu_dtype());
+    *sd::check_out(enabled) = cpu_autocast_enabled() ? 1 : 0;
+    *sd::check_out(dtype) = static_cast<int32_t>(cpu_autocast_dtype());
   });
 }
 
@@ -48,10 +67,10 @@ SD_EXPORT sd_status sd_autocast_cpu_enter(int32_t dtype, int32_t* previous_enabl
     if (target != at::kBFloat16)
       sd::fail_argument(std::string("CPU autocast supports bfloat16 only in libtorch ") + TORCH_VERSION + ", got " +
                         c10::toString(target));
-    *sd::check_out(previous_enabled) = at::autocast::is_cpu_enabled() ? 1 : 0;
-    *sd::check_out(previous_dtype) = static_cast<int32_t>(at::autocast::get_autocast_cpu_dtype());
-    at::autocast::set_cpu_enabled(true);
-    at::autocast::set_autocast_cpu_dtype(target);
+    *sd::check_out(previous_enabled) = cpu_autocast_enabled() ? 1 : 0;
+    *sd::check_out(previous_dtype) = static_cast<int32_t>(cpu_autocast_dtype());
+    set_cpu_autocast_enabled(true);
+    set_cpu_autocast_dtype(target);
     at::autocast::increment_nesting();
   });
 }
@@ -61,7 +80,7 @@ SD_EXPORT sd_status sd_autocast_cpu_exit(int32_t previous_enabled, int32_t previ
     const auto restored = sd::dtype(previous_dtype);
     // Leaving the outermost scope drops the casted weights autocast cached for it (as torch.autocast does).
     if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
-    at::autocast::set_cpu_enabled(previous_enabled != 0);
-    at::autocast::set_autocast_cpu_dtype(restored);
+    set_cpu_autocast_enabled(previous_enabled != 0);
+    set_cpu_autocast_dtype(restored);
   });
 }
