@@ -1,7 +1,7 @@
 /*
  * SharpDistill native shim: the whole C ABI.
  *
- * Rules (see shared design.md, "Rules of the native boundary"):
+ * Rules (docs/architecture.md, "Rules of the native boundary"):
  *  - Every export returns sd_status; results come back through out-parameters.
  *  - Every export body runs inside one guard that catches every C++ exception and records its
  *    message thread-locally (sd_last_error). No exception ever crosses into .NET.

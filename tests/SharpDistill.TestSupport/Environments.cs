@@ -35,7 +35,18 @@ public sealed class FashionMnistFactAttribute : FactAttribute
 {
     public FashionMnistFactAttribute()
     {
-        if (!Environments.FashionMnistInstalled)
-            Skip = $"needs Fashion-MNIST in {Environments.FashionMnistRoot} (Debian package dataset-fashion-mnist; ./test.sh installs it)";
+        if (!Environments.FashionMnistInstalled) Skip = SkipReason;
+    }
+
+    internal static string SkipReason =>
+        $"needs Fashion-MNIST in {Environments.FashionMnistRoot} (Debian package dataset-fashion-mnist; ./test.sh installs it)";
+}
+
+/// <summary>A theory that reads the installed Fashion-MNIST; reported as skipped where it is not installed.</summary>
+public sealed class FashionMnistTheoryAttribute : TheoryAttribute
+{
+    public FashionMnistTheoryAttribute()
+    {
+        if (!Environments.FashionMnistInstalled) Skip = FashionMnistFactAttribute.SkipReason;
     }
 }

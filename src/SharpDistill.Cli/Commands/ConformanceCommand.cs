@@ -46,7 +46,7 @@ public static class ConformanceCommand
         });
 
         var command = new Command("conformance",
-            "Check the losses (losses.json) or the augmentation ops (augment.json) against reference vectors; exit 1 if any case is outside tolerance");
+            "Check the losses (losses.json) or the augmentation ops (augment.json) against reference vectors, e.g. the repository's tests/data/vectors/losses.json; exit 1 if any case is outside tolerance");
         command.Arguments.Add(fileArgument);
         command.Options.Add(dtypeOption);
         command.Options.Add(toleranceOption);

@@ -4,7 +4,7 @@ using static SharpDistill.Tests.Losses.LossTestSupport;
 
 namespace SharpDistill.Tests.Losses;
 
-/// <summary>The hand vectors of docs/methods/dcd.md (head outputs before normalisation, N = 3, feat_dim = 2).</summary>
+/// <summary>The worked example of docs/methods/dcd.md ("A worked example": head outputs before normalisation, N = 3, feat_dim = 2).</summary>
 public class DcdLossTests
 {
     private static readonly double[] StudentRows = { 1, 0, 0.6, 0.8, -0.5, 0.5 };
@@ -21,7 +21,7 @@ public class DcdLossTests
     {
         using var scope = new TensorScope();
         using var terms = Compute(StudentRows, TeacherRows, theta, b);
-        // The spec prints 10 decimals: agree to within 1e-9.
+        // docs/methods/dcd.md prints 10 decimals: agree to within 1e-9.
         Assert.Equal(contrastive, Value(terms.Contrastive), 1e-9);
         Assert.Equal(consistency, Value(terms.Consistency), 1e-9);
         Assert.Equal(total, Value(terms.Total), 1e-9);

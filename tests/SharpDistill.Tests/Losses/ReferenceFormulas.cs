@@ -1,7 +1,7 @@
 namespace SharpDistill.Tests.Losses;
 
 /// <summary>
-/// The spec formulas in plain double arithmetic, row by row: an implementation independent of the
+/// The formulas of docs/methods/ in plain double arithmetic, row by row: an implementation independent of the
 /// tensor code, to check the library's losses by hand on small inputs.
 /// </summary>
 internal static class ReferenceFormulas

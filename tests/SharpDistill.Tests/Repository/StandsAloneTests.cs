@@ -13,10 +13,11 @@ public class StandsAloneTests
 
     private static readonly string[] TopLevel = ["README.md", "run.sh", "test.sh", "sharpdistill", "Directory.Build.props"];
 
-    // "../shared", "shared/spec", "shared/vectors", or a bare spec-file citation such as "crld.md §2"
-    // that names no folder of ours (docs/methods/crld.md is fine).
+    // "../shared", "shared/spec", "shared/vectors", the old notes' folder "spec/" or their "design.md"
+    // (neither is in the repository), or a bare spec-file citation such as "crld.md §2" that names no
+    // folder of ours (docs/methods/crld.md is fine).
     private static readonly Regex OutsideReference = new(
-        @"\.\./shared|shared/(spec|vectors)|\bspec/(crld|dcd|cmkd|baselines|models)\.md|(?<![\w/.-])(crld|dcd|cmkd|baselines|models)\.md\s*§",
+        @"\.\./shared|shared/(spec|vectors)|(?<![\w./-])spec/|\bdesign\.md|(?<![\w/.-])(crld|dcd|cmkd|baselines|models)\.md\s*§",
         RegexOptions.Compiled);
 
     [Fact]
@@ -36,6 +37,9 @@ public class StandsAloneTests
         Assert.Matches(OutsideReference, "see ../shared/vectors/losses.json");
         Assert.Matches(OutsideReference, "/// the mask of crld.md §2.2");
         Assert.Matches(OutsideReference, "// spec/crld.md: the schedule");
+        Assert.Matches(OutsideReference, "/// as in the recipes of spec/ (\"epoch e\")");
+        Assert.Matches(OutsideReference, " * Rules (see shared design.md, \"Rules of the native boundary\"):");
+        Assert.DoesNotMatch(OutsideReference, "the format's public spec: https://example.org/spec/format");
         Assert.DoesNotMatch(OutsideReference, "/// the mask of docs/methods/crld.md §2");
         Assert.DoesNotMatch(OutsideReference, "a shared weight is listed once");
     }

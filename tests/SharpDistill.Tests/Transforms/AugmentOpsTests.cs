@@ -121,9 +121,9 @@ public class AugmentOpsTests
     }
 
     [Fact]
-    public void TranslateXMovesColumnsBySpecExample()
+    public void TranslateXMovesColumnsAsPillowDoes()
     {
-        // Spec: TranslateX by +1.6 px moves the pixel at column 3 to column 1 (floor(1.5 + 1.6) = 3).
+        // Pillow (docs/augmentations.md, sampling at pixel centres): TranslateX by +1.6 px moves the pixel at column 3 to column 1 (floor(1.5 + 1.6) = 3).
         var img = ColumnIndexImage(32, 4);
         var shifted = AugmentOps.TranslateX(img, 1.6 / 32);
         for (int x = 0; x < 32; x++)

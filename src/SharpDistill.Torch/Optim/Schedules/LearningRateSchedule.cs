@@ -5,7 +5,7 @@ namespace SharpDistill.Torch.Optim.Schedules;
 /// resumed run gets exactly the rates it would have had (no hidden step counter to restore).
 /// </summary>
 /// <remarks>
-/// Epochs are numbered from 1, as in the recipes of spec/ ("epoch e"). The point of training is
+/// Epochs are numbered from 1, as in the published recipes and docs/training.md ("epoch e"). The point of training is
 /// also given as elapsed epochs t = (epoch − 1) + fraction of the current epoch done, which is
 /// PyTorch's scheduler counter (<c>last_epoch</c>) for per-epoch schedules: the rate used while
 /// training 1-based epoch e equals PyTorch's after e − 1 calls of scheduler.step().

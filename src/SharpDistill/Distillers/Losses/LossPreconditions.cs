@@ -4,7 +4,7 @@ namespace SharpDistill.Distillers.Losses;
 
 /// <summary>
 /// Checks shared by the loss functions. Every failure is an <see cref="ArgumentException"/> whose
-/// message names the loss (with its paper / spec section), the argument and the offending value or
+/// message names the loss (with its paper and its docs/methods/ page), the argument and the offending value or
 /// shape, so a wrong call is diagnosed from the message alone.
 /// </summary>
 internal static class LossPreconditions
