@@ -10,6 +10,31 @@ public class OptimizerStateTests
     private static (Tensor W, Tensor B) Parameters(float[]? w = null, float[]? b = null) =>
         (Tensor.FromArray(w ?? new[] { 0.5f, -1f, 2f, 0.25f }, 2, 2).RequiresGrad_(), Tensor.FromArray(b ?? new[] { 0.1f, -0.3f }).RequiresGrad_());
 
+    /// <summary>SGD with momentum after one step on <see cref="Parameters"/>, and its state dict; disposes all of them.</summary>
+    private sealed class OneSgdStep : IDisposable
+    {
+        public OneSgdStep()
+        {
+            (W, B) = Parameters();
+            Sgd = new Sgd(new[] { W, B }, new SgdOptions { LearningRate = 0.1, Momentum = 0.9 });
+            TrainSteps(Sgd, W, B, 0, 1);
+            State = Sgd.StateDict();
+        }
+
+        public Tensor W { get; }
+        public Tensor B { get; }
+        public Sgd Sgd { get; }
+        public OptimizerStateDict State { get; }
+
+        public void Dispose()
+        {
+            State.Dispose();
+            Sgd.Dispose();
+            W.Dispose();
+            B.Dispose();
+        }
+    }
+
     private static void TrainSteps(Optimizer optimizer, Tensor w, Tensor b, int from, int count)
     {
         for (var step = from; step < from + count; step++)
@@ -101,12 +126,8 @@ public class OptimizerStateTests
     [Fact]
     public void StateDictHasPyTorchStyleKeys()
     {
-        var (w, b) = Parameters();
-        using var _w = w;
-        using var _b = b;
-        using var sgd = new Sgd(new[] { w, b }, new SgdOptions { LearningRate = 0.1, Momentum = 0.9 });
-        TrainSteps(sgd, w, b, 0, 1);
-        using var state = sgd.StateDict();
+        using var run = new OneSgdStep();
+        var (w, b, sgd, state) = (run.W, run.B, run.Sgd, run.State);
         Assert.Equal("SGD", state.Optimizer);
         Assert.Equal(new[] { "state.0.momentum_buffer", "state.1.momentum_buffer" }, state.Tensors.Keys.OrderBy(k => k));
         Assert.Equal(0.1, state.Numbers["param_groups.0.lr"]);
@@ -123,12 +144,8 @@ public class OptimizerStateTests
     [Fact]
     public void MismatchedStatesAreRejectedWithoutChangingAnything()
     {
-        var (w, b) = Parameters();
-        using var _w = w;
-        using var _b = b;
-        using var sgd = new Sgd(new[] { w, b }, new SgdOptions { LearningRate = 0.1, Momentum = 0.9 });
-        TrainSteps(sgd, w, b, 0, 1);
-        using var state = sgd.StateDict();
+        using var run = new OneSgdStep();
+        var (w, b, sgd, state) = (run.W, run.B, run.Sgd, run.State);
 
         using (var adam = new Adam(new[] { w, b }))
             Assert.Contains("written by SGD, it cannot be loaded into Adam", Assert.Throws<ArgumentException>(() => adam.LoadStateDict(state)).Message);
