@@ -17,4 +17,14 @@ public sealed partial class Tensor
         fixed (long* s = shape)
             return Wrap(Native.sd_tensor_from_data(p, (nuint)data.Length, s, shape.Length, (int)dtype, out var h), h);
     }
+
+    /// <summary>
+    /// Copies the elements' raw bytes (row-major, native byte order, from any device) into
+    /// <paramref name="destination"/>, which must hold exactly numel × element size bytes; works for
+    /// every dtype, bf16 included.
+    /// </summary>
+    public unsafe void CopyRawTo(Span<byte> destination)
+    {
+        fixed (byte* p = destination) Status.Check(Native.sd_tensor_copy_to(Handle, p, (nuint)destination.Length));
+    }
 }

@@ -110,6 +110,34 @@ public class StudySeedsTests : IDisposable
         }
     }
 
+    [SkippableFact]
+    public void SharingTheTeachersOutputsBetweenMethodsChangesNoResult()
+    {
+        Skip.IfNot(FashionMnist, "Fashion-MNIST is not installed (/usr/share/datasets/fashion-mnist)");
+        var shared = Path.Combine(output, "shared");
+        var recomputed = Path.Combine(output, "recomputed");
+        var withCache = CliRunner.Run(Study(shared, "kd,dkd,crld"));
+        Assert.True(withCache.ExitCode == 0, withCache.ToString());
+        var withoutCache = CliRunner.Run(Study(recomputed, "kd,dkd,crld", "--no-teacher-cache"));
+        Assert.True(withoutCache.ExitCode == 0, withoutCache.ToString());
+        // 256 images in batches of 64: KD computes 4 teacher batches, DKD reuses all 4, CRLD reuses its 4 weak
+        // views (the same draws as KD's single view) and computes its 4 strong ones.
+        Assert.Contains("8 of 16 teacher batches reused from the teacher output cache", withCache.Output);
+        Assert.DoesNotContain("teacher output cache", withoutCache.Output);
+        foreach (var role in new[] { "kd", "dkd", "crld" })
+        {
+            var a = MetricsLog.Read(Path.Combine(Directory.GetDirectories(shared, $"{role}-*").Single(), "metrics.jsonl"));
+            var b = MetricsLog.Read(Path.Combine(Directory.GetDirectories(recomputed, $"{role}-*").Single(), "metrics.jsonl"));
+            Assert.Equal(a.Count, b.Count);
+            for (var i = 0; i < a.Count; i++)
+            {
+                Assert.True(BitConverter.DoubleToInt64Bits(a[i].TrainLoss) == BitConverter.DoubleToInt64Bits(b[i].TrainLoss),
+                    $"{role} epoch {i + 1}: train loss {a[i].TrainLoss:R} with the cache, {b[i].TrainLoss:R} without");
+                Assert.Equal(BitConverter.DoubleToInt64Bits(a[i].TestLoss), BitConverter.DoubleToInt64Bits(b[i].TestLoss));
+            }
+        }
+    }
+
     [Fact]
     public void BadSeedsAreOneReadableError()
     {

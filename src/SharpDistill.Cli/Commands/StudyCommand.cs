@@ -31,6 +31,10 @@ public static class StudyCommand
         {
             Description = "Seeds of the student runs: a count N (seeds 0..N-1) or a list (0,1,2); overrides a config file's seeds:. Default: the config's experiment.seed (set it with --set experiment.seed=S for one other seed)",
         };
+        var noTeacherCache = new Option<bool>("--no-teacher-cache")
+        {
+            Description = "Recompute the teacher's logits in every method's run instead of sharing them between runs of one seed (same results, slower)",
+        };
         var from = new Option<string?>("--from") { Description = "Rebuild the table and report from the run directories in this study folder, without training" };
         var command = new Command("study",
             "Train a teacher (reused while its config is unchanged), the student alone and the student distilled with each method, then print the table and write the report");
@@ -42,6 +46,7 @@ public static class StudyCommand
         command.Options.Add(output);
         command.Options.Add(seeds);
         command.Options.Add(from);
+        command.Options.Add(noTeacherCache);
         command.SetAction(result => CliErrors.Run(result, () =>
         {
             TorchRuntime.EnsureLoaded();
@@ -80,6 +85,7 @@ public static class StudyCommand
                     .Select(m => MethodRegistry.Find(m).Name).ToArray(),
                 OutputDirectory = outputDirectory,
                 Seeds = result.GetValue(seeds) is { } seedText ? StudySeeds.Parse(seedText) : fileSeeds,
+                CacheTeacherOutputs = !result.GetValue(noTeacherCache),
             };
             using var stop = new StopSignal();
             var study = new StudyRunner(plan, line => writer.WriteLine(line)).Run(stop);

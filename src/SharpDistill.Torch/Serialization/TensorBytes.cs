@@ -20,8 +20,5 @@ internal static unsafe class TensorBytes
     public static long ByteCount(Tensor tensor) => checked(tensor.NumEl * tensor.DType.ElementSize());
 
     /// <summary>Copies the elements (row-major, from any device) into <paramref name="destination"/>, which must fit exactly.</summary>
-    public static void CopyTo(Tensor tensor, Span<byte> destination)
-    {
-        fixed (byte* p = destination) Status.Check(Native.sd_tensor_copy_to(tensor.Handle, p, (nuint)destination.Length));
-    }
+    public static void CopyTo(Tensor tensor, Span<byte> destination) => tensor.CopyRawTo(destination);
 }

@@ -79,12 +79,18 @@ public abstract class Distiller : IDisposable
         Teacher?.Eval();
     }
 
+    /// <summary>
+    /// Where the teacher's logits are remembered across runs that show it the same batches (a study
+    /// sets one per teacher); null computes them every time.
+    /// </summary>
+    public TeacherOutputCache? TeacherCache { get; set; }
+
     /// <summary>The teacher's logits for one input, computed in eval mode under inference mode (no autograd at all).</summary>
     protected Tensor TeacherLogits(Tensor input)
     {
         var teacher = RequireTeacher();
         using var _ = Autograd.InferenceMode();
-        return teacher.ForwardLogits(input);
+        return TeacherCache is { } cache ? cache.GetOrCompute(input, teacher.ForwardLogits) : teacher.ForwardLogits(input);
     }
 
     /// <summary>The teacher's full output (logits and features) under inference mode.</summary>

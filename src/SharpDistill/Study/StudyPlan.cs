@@ -27,6 +27,12 @@ public sealed record StudyPlan
     /// </summary>
     /// <remarks>Null means one seed: the config's own experiment.seed.</remarks>
     public IReadOnlyList<long>? Seeds { get; init; }
+    /// <summary>
+    /// Whether the methods' runs share a <see cref="TeacherOutputCache"/>: runs of one seed show the
+    /// teacher the same batches, so its logits are computed once per batch instead of once per method.
+    /// Exact (a hit returns the bits a recomputation would); off only to measure what it saves.
+    /// </summary>
+    public bool CacheTeacherOutputs { get; init; } = true;
     /// <summary>Folder of the study: one run directory per run, and report/.</summary>
     public string OutputDirectory { get; init; } = "runs/study";
 }

@@ -48,6 +48,7 @@ public sealed class StudyRunner
         if (teacher.Result?.Stopped == true) return Finish(outcomes, clock, stopped: true);
         var teacherCheckpoint = Path.Combine(teacher.RunDirectory, "checkpoints", "best.safetensors");
 
+        using var teacherCache = plan.CacheTeacherOutputs ? new TeacherOutputCache() : null;
         var seeds = plan.Seeds ?? new[] { RunConfig.Load(plan.ConfigFiles, plan.Overrides).Experiment.Seed };
         if (seeds.Count > 1)
             print($"Teacher: trained once and shared by all {seeds.Count} seeds ({string.Join(", ", seeds)}); each seed gives the baseline and every method the same student initialisation and data order");
@@ -62,9 +63,10 @@ public sealed class StudyRunner
                 if (outcomes[^1].Result?.Stopped == true) break;
                 var descriptor = MethodRegistry.Find(method);
                 outcomes.Add(Train(SeedName(descriptor.DisplayName, seed, seeds.Count), StudyRunRole.Method,
-                    MethodConfig(descriptor.Name, teacherCheckpoint, seed), plan.Student, stop) with { Group = descriptor.DisplayName, Seed = seed });
+                    MethodConfig(descriptor.Name, teacherCheckpoint, seed), plan.Student, stop, teacherCache) with { Group = descriptor.DisplayName, Seed = seed });
             }
         }
+        if (teacherCache != null) print(teacherCache.Summary());
         return Finish(outcomes, clock, stopped: outcomes.Any(o => o.Result?.Stopped == true));
     }
 
@@ -97,7 +99,8 @@ public sealed class StudyRunner
         return config;
     }
 
-    private StudyOutcome Train(string name, StudyRunRole role, RunConfig config, string model, StopSignal? stop)
+    private StudyOutcome Train(string name, StudyRunRole role, RunConfig config, string model, StopSignal? stop,
+        TeacherOutputCache? teacherCache = null)
     {
         var directory = RunFactory.RunDirectory(config);
         var latest = Path.Combine(directory, "checkpoints", "latest.safetensors");
@@ -115,6 +118,7 @@ public sealed class StudyRunner
         print($"{name}: training {model}{(config.Distiller.Descriptor.NeedsTeacher ? $" from {config.Models.Teacher}" : "")} " +
               $"with {config.Distiller.Method} for {config.Solver.Epochs} epochs -> {directory}");
         using var setup = RunFactory.Create(config);
+        setup.Distiller.TeacherCache = teacherCache;
         using var trainer = new Trainer(setup, line => print("  " + line));
         var result = trainer.Run(resume: File.Exists(latest), stop);
         return new StudyOutcome(name, role, directory, result, false, clock.Elapsed, model, parameters);
