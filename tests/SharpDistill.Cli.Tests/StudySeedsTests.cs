@@ -116,15 +116,15 @@ public class StudySeedsTests : IDisposable
         Skip.IfNot(FashionMnist, "Fashion-MNIST is not installed (/usr/share/datasets/fashion-mnist)");
         var shared = Path.Combine(output, "shared");
         var recomputed = Path.Combine(output, "recomputed");
-        var withCache = CliRunner.Run(Study(shared, "kd,dkd,crld"));
+        var withCache = CliRunner.Run(Study(shared, "kd,dkd,crld,dcd"));
         Assert.True(withCache.ExitCode == 0, withCache.ToString());
-        var withoutCache = CliRunner.Run(Study(recomputed, "kd,dkd,crld", "--no-teacher-cache"));
+        var withoutCache = CliRunner.Run(Study(recomputed, "kd,dkd,crld,dcd", "--no-teacher-cache"));
         Assert.True(withoutCache.ExitCode == 0, withoutCache.ToString());
         // 256 images in batches of 64: KD computes 4 teacher batches, DKD reuses all 4, CRLD reuses its 4 weak
-        // views (the same draws as KD's single view) and computes its 4 strong ones.
-        Assert.Contains("8 of 16 teacher batches reused from the teacher output cache", withCache.Output);
+        // views (the same draws as KD's single view) and computes its 4 strong ones, DCD reuses 4 (with the feature).
+        Assert.Contains("12 of 20 teacher batches reused from the teacher output cache", withCache.Output);
         Assert.DoesNotContain("teacher output cache", withoutCache.Output);
-        foreach (var role in new[] { "kd", "dkd", "crld" })
+        foreach (var role in new[] { "kd", "dkd", "crld", "dcd" })
         {
             var a = MetricsLog.Read(Path.Combine(Directory.GetDirectories(shared, $"{role}-*").Single(), "metrics.jsonl"));
             var b = MetricsLog.Read(Path.Combine(Directory.GetDirectories(recomputed, $"{role}-*").Single(), "metrics.jsonl"));

@@ -84,18 +84,18 @@ public sealed class DcdDistiller : Distiller
     {
         CheckViews(views, 1, Method);
         using var student = Student.Forward(views[0]);
-        using var teacher = TeacherOutput(views[0]);
+        var (teacherLogits, teacherPooled) = TeacherLogitsAndPooled(views[0]);
         var logits = student.Logits.Alias();
         var projectedStudent = Heads.EmbedStudent.Forward(student.PooledFeat);
         // The teacher's features are inference tensors, which autograd may not save for the head's
         // weight gradient; a clone made outside inference mode is an ordinary (constant) tensor.
-        var teacherFeature = teacher.PooledFeat.Clone();
+        var teacherFeature = teacherPooled.Clone();
         var projectedTeacher = Heads.EmbedTeacher.Forward(teacherFeature);
         using var dcd = DcdLoss.Compute(projectedStudent, projectedTeacher, Heads.Theta, Heads.Bias, settings.ConsistencyWeight, settings.MaxTau);
         return new DistillerStep(logits, new[]
         {
             new KeyValuePair<string, Tensor>("loss_ce", CrossEntropyLoss.Compute(logits, labels) * settings.Gamma),
-            new KeyValuePair<string, Tensor>("loss_kd", KdLoss.Compute(logits, teacher.Logits, settings.KdTemperature) * settings.KdWeight),
+            new KeyValuePair<string, Tensor>("loss_kd", KdLoss.Compute(logits, teacherLogits, settings.KdTemperature) * settings.KdWeight),
             new KeyValuePair<string, Tensor>("loss_dcd", dcd.Total * settings.Beta),
         });
     }

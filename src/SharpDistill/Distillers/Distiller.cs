@@ -90,15 +90,20 @@ public abstract class Distiller : IDisposable
     {
         var teacher = RequireTeacher();
         using var _ = Autograd.InferenceMode();
-        return TeacherCache is { } cache ? cache.GetOrCompute(input, teacher.ForwardLogits) : teacher.ForwardLogits(input);
+        if (TeacherCache is not { } cache) return teacher.ForwardLogits(input);
+        var (logits, pooled) = cache.GetOrCompute(input, teacher.Forward);
+        pooled.Dispose();
+        return logits;
     }
 
-    /// <summary>The teacher's full output (logits and features) under inference mode.</summary>
-    protected ModelOutput TeacherOutput(Tensor input)
+    /// <summary>The teacher's logits and pooled feature for one input, under inference mode.</summary>
+    protected (Tensor Logits, Tensor Pooled) TeacherLogitsAndPooled(Tensor input)
     {
         var teacher = RequireTeacher();
         using var _ = Autograd.InferenceMode();
-        return teacher.Forward(input);
+        if (TeacherCache is { } cache) return cache.GetOrCompute(input, teacher.Forward);
+        using var output = teacher.Forward(input);
+        return (output.Logits.Alias(), output.PooledFeat.Alias());
     }
 
     /// <summary>

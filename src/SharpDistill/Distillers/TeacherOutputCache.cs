@@ -1,15 +1,17 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using SharpDistill.Models;
 using SharpDistill.Torch;
 
 namespace SharpDistill.Distillers;
 
 /// <summary>
-/// The frozen teacher's logits, remembered by the exact bytes of the batch it was given, so that runs
-/// which feed the same teacher the same batches compute them once. A study is the case it is made for:
+/// The frozen teacher's logits and pooled feature, remembered by the exact bytes of the batch it was
+/// given, so that runs which feed the same teacher the same batches compute them once. A study is the case it is made for:
 /// one seed gives the baseline and every method the same data order and the same augmentation draws
 /// (docs/training.md, "Reproducibility"), so KD, DKD, DIST, CMKD and CRLD's weak view show the teacher
-/// identical batches, and recomputing its forward for each of them is pure waste.
+/// identical batches (DCD too, which also reads the pooled feature), and recomputing its forward for
+/// each of them is pure waste.
 /// </summary>
 /// <remarks>
 /// Exact by construction: an entry is found only for an input with the same dtype, shape and bytes
@@ -21,10 +23,10 @@ namespace SharpDistill.Distillers;
 /// </remarks>
 public sealed class TeacherOutputCache : IDisposable
 {
-    /// <summary>Default bound: ample for a study on a subset (10k images × 3 epochs of 10 logits is ~1 MiB).</summary>
+    /// <summary>Default bound: ample for a study on a subset (10k images × 3 epochs of 10 logits and a 64-wide feature is ~9 MiB).</summary>
     public const long DefaultCapacityBytes = 256L << 20;
 
-    private readonly Dictionary<Hash, Tensor> entries = new();
+    private readonly Dictionary<Hash, (Tensor Logits, Tensor Pooled)> entries = new();
     private readonly object gate = new();
     private long heldBytes;
 
@@ -40,35 +42,40 @@ public sealed class TeacherOutputCache : IDisposable
     public int Count { get { lock (gate) return entries.Count; } }
 
     /// <summary>
-    /// The teacher's output for <paramref name="input"/>: a copy of the remembered one when this exact
-    /// input was seen, otherwise <paramref name="compute"/>'s result, remembered while there is room.
-    /// The returned tensor belongs to the caller's scope, like <paramref name="compute"/>'s would.
+    /// The teacher's logits and pooled feature for <paramref name="input"/>: copies of the remembered
+    /// ones when this exact input was seen, otherwise <paramref name="forward"/>'s, remembered while
+    /// there is room. The returned tensors belong to the caller's scope.
     /// </summary>
-    public Tensor GetOrCompute(Tensor input, Func<Tensor, Tensor> compute)
+    public (Tensor Logits, Tensor Pooled) GetOrCompute(Tensor input, Func<Tensor, ModelOutput> forward)
     {
-        if (input.Device.Type != DeviceType.Cpu) return compute(input);
+        if (input.Device.Type != DeviceType.Cpu) return Compute(input, forward);
         var key = HashOf(input);
         lock (gate)
         {
             if (entries.TryGetValue(key, out var known))
             {
                 Hits++;
-                return known.Clone();
+                return (known.Logits.Clone(), known.Pooled.Clone());
             }
             Misses++;
         }
-        var output = compute(input);
-        var bytes = output.NumEl * output.DType.ElementSize();
+        var (logits, pooled) = Compute(input, forward);
+        var bytes = logits.NumEl * logits.DType.ElementSize() + pooled.NumEl * pooled.DType.ElementSize();
         lock (gate)
         {
             if (heldBytes + bytes <= CapacityBytes && !entries.ContainsKey(key))
             {
-                var kept = output.Detach().Clone().DetachFromScope();
-                entries[key] = kept;
+                entries[key] = (logits.Clone().DetachFromScope(), pooled.Clone().DetachFromScope());
                 heldBytes += bytes;
             }
         }
-        return output;
+        return (logits, pooled);
+    }
+
+    private static (Tensor Logits, Tensor Pooled) Compute(Tensor input, Func<Tensor, ModelOutput> forward)
+    {
+        using var output = forward(input);
+        return (output.Logits.Alias(), output.PooledFeat.Alias());
     }
 
     /// <summary>"412 of 620 teacher batches reused (66 %)": what a study prints at its end.</summary>
@@ -84,7 +91,11 @@ public sealed class TeacherOutputCache : IDisposable
     {
         lock (gate)
         {
-            foreach (var tensor in entries.Values) tensor.Dispose();
+            foreach (var (logits, pooled) in entries.Values)
+            {
+                logits.Dispose();
+                pooled.Dispose();
+            }
             entries.Clear();
             heldBytes = 0;
         }

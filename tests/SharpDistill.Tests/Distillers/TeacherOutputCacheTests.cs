@@ -1,4 +1,5 @@
 using SharpDistill.Distillers;
+using SharpDistill.Models;
 using SharpDistill.TestSupport;
 using SharpDistill.Torch;
 
@@ -14,10 +15,10 @@ public class TeacherOutputCacheTests
         return Tensors.Randn(shape, generator);
     }
 
-    private static Tensor Teacher(Tensor input)
+    private static ModelOutput Teacher(Tensor input)
     {
         calls++;
-        return (input * 2.0).Sum(new long[] { 1 });
+        return new ModelOutput((input * 2.0).Sum(new long[] { 1 }), [], [], input.Mean(new long[] { 1 }, keepDim: true));
     }
 
     [Fact]
@@ -27,10 +28,11 @@ public class TeacherOutputCacheTests
         using var cache = new TeacherOutputCache();
         var input = Random(4, 3);
         calls = 0;
-        var first = cache.GetOrCompute(input, Teacher).ToArray<float>();
-        var again = cache.GetOrCompute(input.Clone(), Teacher).ToArray<float>();
+        var first = cache.GetOrCompute(input, Teacher);
+        var again = cache.GetOrCompute(input.Clone(), Teacher);
         Assert.Equal(1, calls);
-        Assert.Equal(first, again);
+        Assert.Equal(first.Logits.ToArray<float>(), again.Logits.ToArray<float>());
+        Assert.Equal(first.Pooled.ToArray<float>(), again.Pooled.ToArray<float>());
         Assert.Equal((1, 1), (cache.Hits, cache.Misses));
         Assert.Contains("1 of 2 teacher batches reused", cache.Summary());
     }
@@ -59,8 +61,8 @@ public class TeacherOutputCacheTests
         using var cache = new TeacherOutputCache(capacityBytes: 0);
         var input = Random(4, 3);
         calls = 0;
-        var first = cache.GetOrCompute(input, Teacher).ToArray<float>();
-        var second = cache.GetOrCompute(input, Teacher).ToArray<float>();
+        var first = cache.GetOrCompute(input, Teacher).Logits.ToArray<float>();
+        var second = cache.GetOrCompute(input, Teacher).Logits.ToArray<float>();
         Assert.Equal(2, calls);
         Assert.Equal(first, second);
         Assert.Equal(0, cache.Count);
