@@ -16,6 +16,7 @@ public sealed class RunConfig
     public DistillerConfig Distiller { get; set; } = new();
     public SolverConfig Solver { get; set; } = new();
     public LogConfig Log { get; set; } = new();
+    public ComputeConfig Compute { get; set; } = new();
 
     /// <summary>Defaults, then each YAML file in order, then each --set assignment in order.</summary>
     public static RunConfig Load(IEnumerable<string> yamlFiles, IEnumerable<string> assignments) =>

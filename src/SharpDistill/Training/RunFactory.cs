@@ -44,6 +44,7 @@ public static class RunFactory
             }
             student.To(device);
             teacher?.To(device);
+            ApplyCompute(config.Compute, device, student, ref teacher);
             var distiller = config.Distiller.CreateDistiller(student, teacher);
             foreach (var (_, module) in distiller.ExtraModules) module.To(device);
 
@@ -71,6 +72,19 @@ public static class RunFactory
             teacher?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The compute settings (compute.*): the student's layout and autocast precision; the teacher
+    /// replaced by its inference form (folded, laid out, maybe bf16), built once here.
+    /// </summary>
+    public static void ApplyCompute(ComputeConfig compute, Device device, ZooModel student, ref ZooModel? teacher)
+    {
+        if (device.Type != DeviceType.Cpu && (compute.StudentPrecision == Precision.Bf16))
+            throw new ConfigException($"compute.student_precision bf16 runs under libtorch's CPU autocast; on {device} use fp32");
+        student.UseMemoryFormat(compute.MemoryFormat);
+        student.AutocastPrecision = compute.StudentPrecision;
+        if (teacher != null) teacher = FrozenTeacher.Prepare(teacher, compute.TeacherForm);
     }
 
     /// <summary>The train or test split of the configured dataset, cut to train_limit / test_limit.</summary>
