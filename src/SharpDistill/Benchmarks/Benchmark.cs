@@ -86,7 +86,7 @@ public static class Benchmark
             teacher?.To(device);
             // Prepared exactly as a training run prepares them (compute.*): the teacher frozen in its
             // inference form, the student laid out and maybe under autocast.
-            RunFactory.ApplyCompute(options.Compute, device, student, ref teacher);
+            RunFactory.ApplyCompute(options.Compute, device, student, ref teacher, timingOnly: true);
             ownedTeacher.Model = teacher;
             if (teacher != null) replay = new ReplayTeacher(teacher);
             // Built as a training run builds it, so the bench times exactly the loss training computes.

@@ -17,7 +17,8 @@ public sealed record CpuFeatures(IReadOnlyList<string> Bf16Flags, bool Known)
     public string Describe() =>
         !Known ? "bf16 support unknown (no flags line in /proc/cpuinfo)"
         : NativeBf16 ? $"native bf16 ({string.Join(", ", Bf16Flags)})"
-        : "NO native bf16 (neither avx512_bf16 nor amx_bf16 in /proc/cpuinfo): bf16 modes still run, emulated and slower than fp32";
+        : "NO native bf16 (neither avx512_bf16 nor amx_bf16 in /proc/cpuinfo): bf16 modes still run, emulated, slower " +
+          "than fp32 and less accurate (training refuses a bf16 student with channels-last here)";
 
     /// <summary>This machine's features.</summary>
     public static CpuFeatures Current()

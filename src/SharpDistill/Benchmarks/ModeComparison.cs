@@ -165,7 +165,8 @@ public static class ModeComparison
         try
         {
             student = Benchmark.CreateModel(options.Student, options);
-            RunFactory.ApplyCompute(mode.ToConfig(), options.Device, student, ref teacher);
+            // Timing only: a mode that would train inaccurately on this CPU is still measured (the CPU line says why).
+            RunFactory.ApplyCompute(mode.ToConfig(), options.Device, student, ref teacher, timingOnly: true);
             var frozen = (FrozenTeacher)teacher!;
             replay = new ReplayTeacher(frozen);
             var distiller = Benchmark.MethodConfig(options.Method).CreateDistiller(student, replay,

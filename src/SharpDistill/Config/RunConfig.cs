@@ -66,7 +66,7 @@ public sealed class DatasetConfig
     public DatasetName Name { get; set; } = DatasetName.FashionMnist;
     /// <summary>Folder with the dataset's files; empty means the dataset's default location.</summary>
     public string Root { get; set; } = "";
-    /// <summary>Data-loading threads; 0 means one per core.</summary>
+    /// <summary>Data-loading threads; 0 means half the cores, at least one (Training.RunFactory.DefaultWorkers).</summary>
     public int NumWorkers { get; set; } = 0;
     public int TestBatchSize { get; set; } = 64;
     /// <summary>Use only the first N training images (0 = all); for quick runs and tests.</summary>

@@ -39,10 +39,14 @@ public abstract class ZooModel : Module<Tensor, ModelOutput>
     public MemoryFormat MemoryFormat { get; private set; } = MemoryFormat.Contiguous;
 
     /// <summary>
-    /// <see cref="Precision.Bf16"/>: every forward pass runs under libtorch's CPU autocast and hands
-    /// back float32 outputs (the weights stay float32). Defaults to <see cref="Precision.Fp32"/>.
+    /// <see cref="Precision.Bf16"/>: every forward pass in training mode runs under libtorch's CPU
+    /// autocast and hands back float32 outputs (the weights stay float32). Eval mode always runs in
+    /// float32, so an evaluation measures the weights as they are saved and exported. Defaults to
+    /// <see cref="Precision.Fp32"/>.
     /// </summary>
     public Precision AutocastPrecision { get; set; } = Precision.Fp32;
+
+    private bool UsesAutocast => AutocastPrecision == Precision.Bf16 && Training;
 
     /// <summary>
     /// Lays the weights out in <paramref name="format"/> and makes every forward pass lay its input out
@@ -63,7 +67,7 @@ public abstract class ZooModel : Module<Tensor, ModelOutput>
         var features = new FeatureCollector();
         try
         {
-            if (AutocastPrecision == Precision.Fp32) return features.ToOutput(RunLaidOut(input, features));
+            if (!UsesAutocast) return features.ToOutput(RunLaidOut(input, features));
             using var reduced = RunAutocast(input, features);
             using var output = features.ToOutput(reduced.Alias());
             return new ModelOutput(ToFloat32(output.Logits), output.Feats.Select(ToFloat32).ToArray(),
@@ -80,7 +84,7 @@ public abstract class ZooModel : Module<Tensor, ModelOutput>
     public Tensor ForwardLogits(Tensor input)
     {
         CheckInput(input);
-        if (AutocastPrecision == Precision.Fp32) return RunLaidOut(input, null);
+        if (!UsesAutocast) return RunLaidOut(input, null);
         using var reduced = RunAutocast(input, null);
         return ToFloat32(reduced);
     }
