@@ -11,8 +11,8 @@ namespace SharpDistill.Tests.Training;
 /// A Fashion-MNIST training test that needs native bf16: reported as skipped on a CPU without
 /// avx512_bf16 / amx_bf16, where libtorch 1.13 emulates bf16 convolutions — about 15x slower here and
 /// inaccurate (measured on the developers' AVX2 machine: 35 % relative error in a channels-last
-/// convolution's weight gradient, 5.7 % in a contiguous forward; a 2-epoch run stays near chance on
-/// the test set), so the run could neither finish in time nor show what bf16 training does.
+/// convolution's weight gradient, 5.7 % in a contiguous forward; this very run reached 10.9 % test
+/// top-1 against 35.6 % in fp32), so it could neither finish in time nor show what bf16 training does.
 /// </summary>
 public sealed class NativeBf16FashionMnistFactAttribute : FactAttribute
 {
