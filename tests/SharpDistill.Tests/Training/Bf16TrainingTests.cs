@@ -42,6 +42,30 @@ public class Bf16TrainingTests
         Assert.Contains("memory_format: channels_last", checkpoint);
     }
 
+    [FashionMnistFact]
+    public void ComputeSettingsReachTheRunConfigAndEveryCheckpoint()
+    {
+        using var fixture = new TrainingFixture();
+        var result = fixture.Train(fixture.Config("compute", epochs: 1, trainImages: 128, testImages: 64,
+            "compute.memory_format=contiguous", "compute.teacher_precision=bf16"));
+        Assert.Contains("memory_format: contiguous", File.ReadAllText(Path.Combine(result.RunDirectory, "config.yaml")));
+        foreach (var name in new[] { "latest.safetensors", "best.safetensors" })
+        {
+            var checkpoint = Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(result.RunDirectory, "checkpoints", name)));
+            Assert.Contains("memory_format: contiguous", checkpoint);
+            Assert.Contains("teacher_precision: bf16", checkpoint);
+            Assert.Contains("student_precision: fp32", checkpoint);
+            Assert.Contains("fold_teacher: true", checkpoint);
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 1)]
+    [InlineData(3, 1)]
+    [InlineData(16, 8)]
+    public void DataWorkersDefaultToHalfTheCores(int cores, int workers) => Assert.Equal(workers, RunFactory.DefaultWorkers(cores));
+
     [Fact]
     public void TheResolvedComputeSettingsAreWrittenInTheRunConfig()
     {
