@@ -50,15 +50,23 @@ echo "flags: $(grep -m1 -o -w -E 'avx512_bf16|amx_bf16' /proc/cpuinfo | sort -u 
 steps_json="$work/steps.jsonl"
 for ((r = 1; r <= repeats; r++)); do
   "$python" scripts/bench/pytorch_reference.py step --crld-src "$crld" --threads 2 --steps "$steps" --warmup 2 >> "$steps_json"
-  ./sharpdistill bench --method crld --teacher resnet32x4 --student resnet8x4 --batch-size 64 --threads 2 \
-    --steps "$steps" --warmup-steps 2 --pipeline-samples 64 --teacher-compare-reps 1 --json "$work/ours_$r.json" > /dev/null
-  "$python" - "$work/ours_$r.json" >> "$steps_json" <<'PY'
+  # SharpDistill in its default compute form, the plain fp32 one, and bf16 (teacher and student).
+  for form in default plain-fp32 bf16; do
+    case "$form" in
+      default) extra=() ;;
+      plain-fp32) extra=(--memory-format contiguous --fold-teacher false) ;;
+      bf16) extra=(--student-precision bf16 --teacher-precision bf16 --memory-format channels_last --fold-teacher true) ;;
+    esac
+    ./sharpdistill bench --method crld --teacher resnet32x4 --student resnet8x4 --batch-size 64 --threads 2 \
+      --steps "$steps" --warmup-steps 2 --pipeline-samples 64 --teacher-compare-reps 1 "${extra[@]}" --json "$work/ours_${form}_$r.json" > /dev/null
+    "$python" - "$work/ours_${form}_$r.json" "$form" >> "$steps_json" <<'PY'
 import json, sys
 t = json.load(open(sys.argv[1]))["training"]
-print(json.dumps({"side": "sharpdistill", "form": "default", "teacher_fwd_ms": t["teacher_forward"]["median_ms"],
+print(json.dumps({"side": "sharpdistill", "form": sys.argv[2], "teacher_fwd_ms": t["teacher_forward"]["median_ms"],
                   "student_fwd_bwd_ms": t["student_forward_backward"]["median_ms"], "step_ms": t["step"]["median_ms"],
                   "img_per_s": t["images_per_second"]}))
 PY
+  done
 done
 "$python" - "$steps_json" <<'PY'
 import json, statistics, sys

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SharpDistill.Benchmarks;
 using SharpDistill.Distillers;
+using SharpDistill.Models;
 using SharpDistill.Torch;
 
 namespace SharpDistill.Cli.Commands;
@@ -39,9 +40,38 @@ public static class BenchCommand
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => defaults.Device.ToString() };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the random inputs and weights", DefaultValueFactory = _ => defaults.Seed };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures to this JSON file" };
+        var compute = new SharpDistill.Config.ComputeConfig();
+        var studentPrecision = new Option<string>("--student-precision")
+        {
+            Description = "Student forward: fp32, or bf16 (libtorch's CPU autocast)", DefaultValueFactory = _ => Key(compute.StudentPrecision),
+        };
+        studentPrecision.AcceptOnlyFromAmong(Keys<Precision>());
+        var teacherPrecision = new Option<string>("--teacher-precision")
+        {
+            Description = "Frozen teacher's weights: fp32 or bf16", DefaultValueFactory = _ => Key(compute.TeacherPrecision),
+        };
+        teacherPrecision.AcceptOnlyFromAmong(Keys<Precision>());
+        var memoryFormat = new Option<string>("--memory-format")
+        {
+            Description = "Layout of weights and inputs: contiguous or channels_last", DefaultValueFactory = _ => Key(compute.MemoryFormat),
+        };
+        memoryFormat.AcceptOnlyFromAmong(Keys<MemoryFormat>());
+        var foldTeacher = new Option<bool>("--fold-teacher")
+        {
+            Description = "Fold the teacher's batch norms into its convolutions (true or false)", DefaultValueFactory = _ => compute.FoldTeacher,
+        };
+        var compareModes = new Option<bool>("--compare-modes")
+        {
+            Description = $"Run the compute modes side by side ({string.Join(", ", ComputeMode.All.Select(m => m.Name))}), one row each, with the teacher's fidelity to plain fp32",
+        };
+        var modes = new Option<string?>("--modes") { Description = "With --compare-modes: a comma-separated subset of the modes" };
+        var rounds = new Option<int>("--rounds")
+        {
+            Description = "With --compare-modes: rounds over all modes (each runs --steps timed steps per mode), so modes alternate", DefaultValueFactory = _ => defaults.Rounds,
+        };
 
         var command = new Command("bench", "Measure training-step and data-pipeline throughput, memory and tensor hygiene of a teacher/student pair");
-        foreach (var option in new Option[] { teacher, student, method, batchSize, imageSize, classes, steps, warmup, threads, workers, samples, teacherReps, device, seed, json })
+        foreach (var option in new Option[] { teacher, student, method, batchSize, imageSize, classes, steps, warmup, threads, workers, samples, teacherReps, device, seed, json, studentPrecision, teacherPrecision, memoryFormat, foldTeacher, compareModes, modes, rounds })
             command.Options.Add(option);
         command.SetAction(parse => CliErrors.Run(parse, () =>
         {
@@ -61,7 +91,28 @@ public static class BenchCommand
                 TeacherComparisonRepetitions = parse.GetValue(teacherReps),
                 Device = Device.Parse(parse.GetValue(device)!),
                 Seed = parse.GetValue(seed),
+                Compute = new SharpDistill.Config.ComputeConfig
+                {
+                    StudentPrecision = Parse<Precision>(parse.GetValue(studentPrecision)!),
+                    TeacherPrecision = Parse<Precision>(parse.GetValue(teacherPrecision)!),
+                    MemoryFormat = Parse<MemoryFormat>(parse.GetValue(memoryFormat)!),
+                    FoldTeacher = parse.GetValue(foldTeacher),
+                },
+                CompareModes = parse.GetValue(compareModes),
+                Modes = parse.GetValue(modes)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Rounds = parse.GetValue(rounds),
             };
+            if (options.CompareModes)
+            {
+                var comparison = ModeComparison.Run(options, message => Console.Error.WriteLine($"bench: {message}"));
+                ModeComparisonText.Write(parse.InvocationConfiguration.Output, comparison);
+                if (parse.GetValue(json) is { } comparisonFile)
+                {
+                    ModeComparisonText.WriteJson(comparisonFile.FullName, comparison);
+                    parse.InvocationConfiguration.Output.WriteLine($"figures written to {comparisonFile.FullName}");
+                }
+                return CliErrors.Ok;
+            }
             var report = Benchmark.Run(options, message => Console.Error.WriteLine($"bench: {message}"));
             BenchReportText.Write(parse.InvocationConfiguration.Output, report);
             if (parse.GetValue(json) is { } file)
@@ -78,4 +129,10 @@ public static class BenchCommand
         }));
         return command;
     }
+
+    private static string Key<T>(T value) where T : struct, Enum => SharpDistill.Config.ConfigNames.ToKey(value.ToString());
+
+    private static string[] Keys<T>() where T : struct, Enum => Enum.GetValues<T>().Select(Key).ToArray();
+
+    private static T Parse<T>(string key) where T : struct, Enum => Enum.GetValues<T>().Single(v => Key(v) == key);
 }

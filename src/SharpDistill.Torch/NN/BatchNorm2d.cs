@@ -29,8 +29,25 @@ public sealed class BatchNorm2d : Module<Tensor, Tensor>
     public Tensor RunningVar { get; }
     public Tensor NumBatchesTracked { get; }
 
+    /// <summary>
+    /// True once <see cref="BatchNormFolding"/> has moved this layer's eval-mode transform into the
+    /// convolution before it: the layer then passes its input through unchanged and cannot train.
+    /// </summary>
+    public bool IsFolded { get; private set; }
+
+    internal void MarkFolded() => IsFolded = true;
+
+    public override Module Train(bool mode = true)
+    {
+        if (mode && IsFolded)
+            throw new InvalidOperationException("this batch norm is folded into its convolution (an inference form): it cannot train");
+        return base.Train(mode);
+    }
+
     public override Tensor Forward(Tensor input)
     {
+        ConvBatchNormTrace.Current?.BatchNormConsumed(this, input);
+        if (IsFolded) return input.Alias();
         if (input.Dim != 4)
             throw new TorchArgumentException($"BatchNorm2d expects a 4-D input [N, C, H, W], got {input.Dim}-D [{string.Join(", ", input.Shape)}]");
         // Counted whenever batch statistics update the running ones, inference mode included (as in

@@ -46,6 +46,21 @@ public sealed record BenchOptions
     /// <summary>Seed of the random inputs, labels and weights.</summary>
     public ulong Seed { get; init; } = 1;
 
+    /// <summary>
+    /// Precision, memory format and teacher folding of the single-mode bench; by default a training
+    /// run's (<see cref="Config.ComputeConfig"/>, the one home of those defaults).
+    /// </summary>
+    public Config.ComputeConfig Compute { get; init; } = new();
+
+    /// <summary>Run every mode of <see cref="ComputeMode.All"/> (or those in <see cref="Modes"/>) side by side instead of one.</summary>
+    public bool CompareModes { get; init; }
+
+    /// <summary>The modes to compare by name (null: all); only with <see cref="CompareModes"/>.</summary>
+    public IReadOnlyList<string>? Modes { get; init; }
+
+    /// <summary>Rounds of the comparison: each round runs every mode for <see cref="Steps"/> timed steps, so modes alternate in time.</summary>
+    public int Rounds { get; init; } = 2;
+
     /// <summary>The worker count actually used (the option, or the machine's logical cores).</summary>
     public int ResolvedWorkers => Workers ?? Environment.ProcessorCount;
 
@@ -68,5 +83,7 @@ public sealed record BenchOptions
         Require(Threads is null or >= 1, $"--threads must be at least 1, got {Threads}");
         Require(Workers is null or >= 1, $"--workers must be at least 1, got {Workers}");
         Require(PipelineSamples >= 1, $"the pipeline sample count must be at least 1, got {PipelineSamples}");
+        Require(Rounds >= 1, $"--rounds must be at least 1, got {Rounds}");
+        if (Modes is not null) ComputeMode.Select(Modes);
     }
 }

@@ -55,4 +55,10 @@ public sealed record BenchReport(
     LiveTensorResult LiveTensors)
 {
     public const int CurrentSchemaVersion = 1;
+
+    /// <summary>The compute mode the steps ran in (compute.* settings, e.g. "fp32+fold+cl").</summary>
+    public string ComputeMode { get; init; } = "";
+
+    /// <summary>What /proc/cpuinfo says about native bf16 support.</summary>
+    public string Bf16Support { get; init; } = "";
 }

@@ -17,6 +17,7 @@ public static class BenchReportText
         output.WriteLine(F("bench: {0}, {1}, batch {2}, {3}x{3} inputs, {4} classes, device {5}", s.Method, pair, s.BatchSize, s.ImageSize, s.NumClasses, e.Device));
         output.WriteLine(F("engine: libtorch {0} (shim ABI {1}), {2} intra-op threads; {3}, {4} build", e.LibTorchVersion, e.AbiVersion, e.IntraOpThreads, m.DotNet, m.BuildConfiguration));
         output.WriteLine(F("allocator: {0}", e.Allocator));
+        output.WriteLine(F("compute: {0}; CPU: {1}", report.ComputeMode, report.Bf16Support));
         output.WriteLine(F("machine: {0} logical cores{1}, {2} {3}; load average (1 min) {4} at start, {5} at end",
             m.LogicalCores, m.CpuModel is null ? "" : $" ({m.CpuModel})", m.Os, m.Architecture, Number(m.LoadAverageStart), Number(m.LoadAverageEnd)));
         output.WriteLine();

@@ -3,6 +3,7 @@ using SharpDistill.Distillers;
 using SharpDistill.Models;
 using SharpDistill.Torch;
 using SharpDistill.Torch.Optim;
+using SharpDistill.Training;
 
 namespace SharpDistill.Benchmarks;
 
@@ -57,7 +58,10 @@ public static class Benchmark
             var memory = new MemoryResult(rssStart, ProcessMemory.ResidentMib(), peakTraining, peakPipeline,
                 peaks.Length > 0 ? peaks.Max() : null, peakReset);
             return new BenchReport(BenchReport.CurrentSchemaVersion, timestamp, machine with { LoadAverageEnd = MachineInfo.LoadAverage() },
-                engine, settings, training, batching, reason, pipeline, memory, new LiveTensorResult(baseline, after));
+                engine, settings, training, batching, reason, pipeline, memory, new LiveTensorResult(baseline, after))
+            {
+                ComputeMode = ComputeMode.Of(options.Compute).Name, Bf16Support = CpuFeatures.Current().Describe(),
+            };
         }
         finally
         {
@@ -70,22 +74,21 @@ public static class Benchmark
         TorchRuntime.ManualSeed(options.Seed);
         var device = options.Device;
         var hasTeacher = MethodRegistry.Find(options.Method).NeedsTeacher;
-        using var teacher = hasTeacher ? CreateModel(options.Teacher, options) : null;
+        ZooModel? teacher = hasTeacher ? CreateModel(options.Teacher, options) : null;
+        using var ownedTeacher = new TeacherOwner();
         ReplayTeacher? replay = null;
         ZooModel? student = null;
         Distiller distiller;
         try
         {
-            if (teacher != null)
-            {
-                // Frozen exactly as a Distiller freezes it: no gradients, eval mode for good.
-                teacher.To(device);
-                teacher.SetRequiresGrad(false);
-                teacher.Eval();
-                replay = new ReplayTeacher(teacher);
-            }
             student = CreateModel(options.Student, options);
             student.To(device);
+            teacher?.To(device);
+            // Prepared exactly as a training run prepares them (compute.*): the teacher frozen in its
+            // inference form, the student laid out and maybe under autocast.
+            RunFactory.ApplyCompute(options.Compute, device, student, ref teacher, timingOnly: true);
+            ownedTeacher.Model = teacher;
+            if (teacher != null) replay = new ReplayTeacher(teacher);
             // Built as a training run builds it, so the bench times exactly the loss training computes.
             distiller = MethodConfig(options.Method).CreateDistiller(student, replay,
                 model => MethodRegistry.PooledFeatureWidth(model is ReplayTeacher r ? r.Source : model));
@@ -94,6 +97,7 @@ public static class Benchmark
         {
             student?.Dispose();
             replay?.Dispose();
+            if (ownedTeacher.Model is null) teacher?.Dispose();
             throw;
         }
 
@@ -136,6 +140,14 @@ public static class Benchmark
         }
     }
 
+    /// <summary>Disposes the bench's teacher (the distiller holds only its replay).</summary>
+    private sealed class TeacherOwner : IDisposable
+    {
+        public ZooModel? Model { get; set; }
+
+        public void Dispose() => Model?.Dispose();
+    }
+
     /// <summary>The distiller config the bench runs <paramref name="method"/> with: a training run's, nothing overridden.</summary>
     public static DistillerConfig MethodConfig(string method) => new() { Method = method };
 
@@ -143,7 +155,7 @@ public static class Benchmark
     /// A zoo model for square inputs of the bench's size: the reference (fixed-pooling) definition at
     /// its native resolution, the global-pooling variant at any other (CIFAR family only).
     /// </summary>
-    private static ZooModel CreateModel(string name, BenchOptions options)
+    internal static ZooModel CreateModel(string name, BenchOptions options)
     {
         var family = ModelZoo.Describe(name).Family;
         var native = family == ModelFamily.ImageNet ? 224 : 32;

@@ -23,7 +23,21 @@ public sealed record TrainingResult(
     TimingStats OptimizerStep,
     TeacherForwardMode TeacherMode,
     int Views,
-    IReadOnlyDictionary<string, double> FinalLosses);
+    IReadOnlyDictionary<string, double> FinalLosses)
+{
+    /// <summary>Every timed step's phases in ms (not written to JSON): lets several runs of one mode be pooled.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public PhaseSamples? Samples { get; init; }
+}
+
+/// <summary>The raw per-step timings (ms) behind a <see cref="TrainingResult"/>.</summary>
+public sealed record PhaseSamples(IReadOnlyList<double> Teacher, IReadOnlyList<double> Student, IReadOnlyList<double> Optimizer, IReadOnlyList<double> Step)
+{
+    /// <summary>The samples of both, one after the other.</summary>
+    public PhaseSamples Concat(PhaseSamples other) => new(
+        Teacher.Concat(other.Teacher).ToArray(), Student.Concat(other.Student).ToArray(),
+        Optimizer.Concat(other.Optimizer).ToArray(), Step.Concat(other.Step).ToArray());
+}
 
 /// <summary>
 /// Runs warm-up and timed distillation steps on fixed in-memory inputs, timing the three phases
@@ -89,7 +103,10 @@ public static class TrainingStepBenchmark
         }
         var stepStats = TimingStats.Of(stepMs);
         return new TrainingResult(batch * 1000.0 / stepStats.MeanMs, stepStats, TimingStats.Of(teacherMs), TimingStats.Of(studentMs),
-            TimingStats.Of(optimizerMs), teacherMode, views.Count, finalLosses);
+            TimingStats.Of(optimizerMs), teacherMode, views.Count, finalLosses)
+        {
+            Samples = new PhaseSamples(teacherMs, studentMs, optimizerMs, stepMs),
+        };
     }
 
     // Raw ticks, not TimeSpan (whose 100 ns resolution would make the phases not add up to the step).

@@ -37,7 +37,7 @@ internal static class ConfigValidation
         }
 
         var dataset = config.Dataset;
-        AtLeast("dataset.num_workers", dataset.NumWorkers, 0, " (0 means one per core)");
+        AtLeast("dataset.num_workers", dataset.NumWorkers, 0, " (0 means half the cores, at least one)");
         AtLeast("dataset.test_batch_size", dataset.TestBatchSize, 1);
         AtLeast("dataset.train_limit", dataset.TrainLimit, 0, " (0 means every image)");
         AtLeast("dataset.test_limit", dataset.TestLimit, 0, " (0 means every image)");

@@ -16,6 +16,7 @@ public sealed class RunConfig
     public DistillerConfig Distiller { get; set; } = new();
     public SolverConfig Solver { get; set; } = new();
     public LogConfig Log { get; set; } = new();
+    public ComputeConfig Compute { get; set; } = new();
 
     /// <summary>Defaults, then each YAML file in order, then each --set assignment in order.</summary>
     public static RunConfig Load(IEnumerable<string> yamlFiles, IEnumerable<string> assignments) =>
@@ -65,7 +66,7 @@ public sealed class DatasetConfig
     public DatasetName Name { get; set; } = DatasetName.FashionMnist;
     /// <summary>Folder with the dataset's files; empty means the dataset's default location.</summary>
     public string Root { get; set; } = "";
-    /// <summary>Data-loading threads; 0 means one per core.</summary>
+    /// <summary>Data-loading threads; 0 means half the cores, at least one (Training.RunFactory.DefaultWorkers).</summary>
     public int NumWorkers { get; set; } = 0;
     public int TestBatchSize { get; set; } = 64;
     /// <summary>Use only the first N training images (0 = all); for quick runs and tests.</summary>

@@ -1,4 +1,5 @@
 using SharpDistill.Torch;
+using SharpDistill.Torch.NN;
 
 namespace SharpDistill.Models;
 
@@ -19,6 +20,8 @@ public sealed class FeatureCollector : IDisposable
     /// <summary>Records a stage output and its pre-activation counterpart (aliases are stored).</summary>
     public void AddStage(Tensor feat, Tensor preact)
     {
+        BatchNormFolding.NoteOtherUse(feat);
+        BatchNormFolding.NoteOtherUse(preact);
         feats.Add(feat.Alias());
         preacts.Add(preact.Alias());
     }
@@ -26,6 +29,7 @@ public sealed class FeatureCollector : IDisposable
     /// <summary>Records the pooled penultimate vector (an alias is stored).</summary>
     public void SetPooled(Tensor pooledFeat)
     {
+        BatchNormFolding.NoteOtherUse(pooledFeat);
         pooled?.Dispose();
         pooled = pooledFeat.Alias();
     }

@@ -33,6 +33,33 @@ public abstract class ZooModel : Module<Tensor, ModelOutput>
 
     public long NumClasses { get; }
 
+    /// <summary>
+    /// The layout of the weights and of the input each forward pass is given (see <see cref="UseMemoryFormat"/>).
+    /// </summary>
+    public MemoryFormat MemoryFormat { get; private set; } = MemoryFormat.Contiguous;
+
+    /// <summary>
+    /// <see cref="Precision.Bf16"/>: every forward pass in training mode runs under libtorch's CPU
+    /// autocast and hands back float32 outputs (the weights stay float32). Eval mode always runs in
+    /// float32, so an evaluation measures the weights as they are saved and exported. Defaults to
+    /// <see cref="Precision.Fp32"/>.
+    /// </summary>
+    public Precision AutocastPrecision { get; set; } = Precision.Fp32;
+
+    private bool UsesAutocast => AutocastPrecision == Precision.Bf16 && Training;
+
+    /// <summary>
+    /// Lays the weights out in <paramref name="format"/> and makes every forward pass lay its input out
+    /// the same way (channels-last lets oneDNN skip its reorders; the values are the same up to
+    /// rounding). Returns this.
+    /// </summary>
+    public ZooModel UseMemoryFormat(MemoryFormat format)
+    {
+        ToMemoryFormat(format);
+        MemoryFormat = format;
+        return this;
+    }
+
     /// <summary>Logits plus stage, pre-activation and pooled features. The caller owns (disposes) the output.</summary>
     public override ModelOutput Forward(Tensor input)
     {
@@ -40,8 +67,11 @@ public abstract class ZooModel : Module<Tensor, ModelOutput>
         var features = new FeatureCollector();
         try
         {
-            var logits = Run(input, features);
-            return features.ToOutput(logits);
+            if (!UsesAutocast) return features.ToOutput(RunLaidOut(input, features));
+            using var reduced = RunAutocast(input, features);
+            using var output = features.ToOutput(reduced.Alias());
+            return new ModelOutput(ToFloat32(output.Logits), output.Feats.Select(ToFloat32).ToArray(),
+                output.PreactFeats.Select(ToFloat32).ToArray(), ToFloat32(output.PooledFeat));
         }
         catch
         {
@@ -54,8 +84,26 @@ public abstract class ZooModel : Module<Tensor, ModelOutput>
     public Tensor ForwardLogits(Tensor input)
     {
         CheckInput(input);
-        return Run(input, null);
+        if (!UsesAutocast) return RunLaidOut(input, null);
+        using var reduced = RunAutocast(input, null);
+        return ToFloat32(reduced);
     }
+
+    private Tensor RunAutocast(Tensor input, FeatureCollector? features)
+    {
+        using var autocast = Autocast.Cpu();
+        return RunLaidOut(input, features);
+    }
+
+    private Tensor RunLaidOut(Tensor input, FeatureCollector? features)
+    {
+        if (MemoryFormat == MemoryFormat.Contiguous || input.IsContiguousIn(MemoryFormat)) return Run(input, features);
+        using var laidOut = input.ToMemoryFormat(MemoryFormat);
+        return Run(laidOut, features);
+    }
+
+    /// <summary>A float32 handle of <paramref name="t"/> (a converted copy, or an alias when it already is), outside autocast.</summary>
+    private static Tensor ToFloat32(Tensor t) => t.DType == DType.Float32 ? t.Alias() : t.To(DType.Float32);
 
     /// <summary>
     /// The forward pass. Returns the logits; when <paramref name="features"/> is not null, also records

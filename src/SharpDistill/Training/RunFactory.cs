@@ -44,6 +44,7 @@ public static class RunFactory
             }
             student.To(device);
             teacher?.To(device);
+            ApplyCompute(config.Compute, device, student, ref teacher);
             var distiller = config.Distiller.CreateDistiller(student, teacher);
             foreach (var (_, module) in distiller.ExtraModules) module.To(device);
 
@@ -73,6 +74,28 @@ public static class RunFactory
         }
     }
 
+    /// <summary>
+    /// The compute settings (compute.*): the student's layout and autocast precision; the teacher
+    /// replaced by its inference form (folded, laid out, maybe bf16), built once here.
+    /// </summary>
+    /// <param name="cpu">The CPU's bf16 support (null: this machine's).</param>
+    /// <param name="timingOnly">The bench: a combination that trains inaccurately here is allowed (it is only timed).</param>
+    public static void ApplyCompute(ComputeConfig compute, Device device, ZooModel student, ref ZooModel? teacher,
+        Benchmarks.CpuFeatures? cpu = null, bool timingOnly = false)
+    {
+        if (device.Type != DeviceType.Cpu && (compute.StudentPrecision == Precision.Bf16))
+            throw new ConfigException($"compute.student_precision bf16 runs under libtorch's CPU autocast; on {device} use fp32");
+        if (!timingOnly && compute.StudentPrecision == Precision.Bf16 && compute.MemoryFormat == MemoryFormat.ChannelsLast &&
+            !(cpu ?? Benchmarks.CpuFeatures.Current()).NativeBf16)
+            throw new ConfigException(
+                "compute.student_precision bf16 with compute.memory_format channels_last needs a CPU with native bf16 " +
+                "(avx512_bf16 or amx_bf16), which this one lacks: libtorch's fallback computes channels-last bf16 " +
+                "convolution gradients inaccurately here (docs/training.md); set compute.memory_format=contiguous or compute.student_precision=fp32");
+        student.UseMemoryFormat(compute.MemoryFormat);
+        student.AutocastPrecision = compute.StudentPrecision;
+        if (teacher != null) teacher = FrozenTeacher.Prepare(teacher, compute.TeacherForm);
+    }
+
     /// <summary>The train or test split of the configured dataset, cut to train_limit / test_limit.</summary>
     public static IDataset OpenSplit(RunConfig config, bool train)
     {
@@ -94,8 +117,17 @@ public static class RunFactory
         });
     }
 
-    /// <summary>dataset.num_workers, 0 meaning one per core.</summary>
-    private static int Workers(RunConfig config) => config.Dataset.NumWorkers > 0 ? config.Dataset.NumWorkers : Environment.ProcessorCount;
+    /// <summary>dataset.num_workers, 0 meaning <see cref="DefaultWorkers"/> of this machine's cores.</summary>
+    private static int Workers(RunConfig config) => config.Dataset.NumWorkers > 0 ? config.Dataset.NumWorkers : DefaultWorkers(Environment.ProcessorCount);
+
+    /// <summary>
+    /// Data-loading threads when dataset.num_workers is 0: half the cores, at least one. libtorch's
+    /// intra-op threads keep every core (SHARPDISTILL_THREADS, default one per core) because the
+    /// step is compute-bound; the workers only run until the prefetch queue is full and then wait,
+    /// so half the cores keep the queue full without taking as many cores from the step again
+    /// (docs/training.md, "Threads").
+    /// </summary>
+    public static int DefaultWorkers(int cores) => Math.Max(1, cores / 2);
 
     /// <summary>output_dir/name, the name derived from method, teacher and student when empty.</summary>
     public static string RunDirectory(RunConfig config)

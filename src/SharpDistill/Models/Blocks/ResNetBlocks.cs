@@ -94,7 +94,11 @@ public abstract class ResidualBlock : PreactModule
     private Tensor Residual(Tensor x)
     {
         using var branch = Branch(x);
-        if (shortcut is null) return branch.Add(x);
+        if (shortcut is null)
+        {
+            BatchNormFolding.NoteOtherUse(x); // the residual sum reads the block input as it is
+            return branch.Add(x);
+        }
         using var projected = shortcut.Forward(x);
         return branch.Add(projected);
     }

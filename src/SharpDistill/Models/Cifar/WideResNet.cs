@@ -107,7 +107,11 @@ public sealed class WideBasicBlock : Module<Tensor, Tensor>
     {
         using var activated = input.Apply(Bn1.Forward, F.Relu);
         using var branch = activated.Apply(conv1.Forward, bn2.Forward, F.Relu, conv2.Forward);
-        if (convShortcut is null) return input.Add(branch);
+        if (convShortcut is null)
+        {
+            BatchNormFolding.NoteOtherUse(input); // the residual sum reads the block input as it is
+            return input.Add(branch);
+        }
         // With a width change the shortcut starts from the activated input, as in the reference.
         using var shortcut = convShortcut.Forward(activated);
         return shortcut.Add(branch);
