@@ -5,7 +5,7 @@ using SharpDistill.Torch.Optim;
 using SharpDistill.Torch.Serialization;
 
 // A data-parallel worker for the tests. Without WORLD_SIZE it is the single-process reference.
-//   steps OUT N   N SGD steps of resnet8 (batch norm in eval mode) on a fixed global batch of 8
+//   steps OUT N   N SGD steps of resnet8 in float64 (batch norm in eval mode) on a fixed global batch of 8
 //                 per step; this rank trains on its shard. Writes OUT/grads_<name>.safetensors (the
 //                 gradients of step 1 after averaging) and OUT/weights_<name>.safetensors (after N steps).
 //   wait          all-reduces a small tensor every 100 ms until a peer disappears.
@@ -54,6 +54,9 @@ static void RunSteps(DistributedContext? context, ProcessGroup? group, string ou
     // Different initial weights on each rank: the broadcast from rank 0 must make them equal.
     TorchRuntime.ManualSeed(1 + (ulong)(context?.Rank ?? 0));
     using var model = ModelZoo.Create("resnet8", new ModelOptions(10, 1, ModelVariant.TinyImageNet));
+    // Float64, so that the comparison at 1e-6 measures the averaging, not float32 rounding of sums
+    // taken in another order (float32 alone differs by about 1e-6 relative).
+    model.To(DType.Float64);
     model.Eval();
     using var dp = context == null ? null : new DataParallelTraining(context, group!, [model]);
     dp?.BroadcastState();
@@ -65,7 +68,7 @@ static void RunSteps(DistributedContext? context, ProcessGroup? group, string ou
     {
         using var scope = new TensorScope();
         using var generator = new Generator(1000 + (ulong)step);
-        var images = Tensors.Randn([GlobalBatch, 1, 28, 28], generator).Narrow(0, rank * local, local);
+        var images = Tensors.Randn([GlobalBatch, 1, 28, 28], generator, DType.Float64).Narrow(0, rank * local, local);
         var labels = Tensors.RandInt(0, 10, [GlobalBatch], generator).Narrow(0, rank * local, local);
         var loss = F.CrossEntropy(model.ForwardLogits(images), labels);
         optimizer.ZeroGrad();

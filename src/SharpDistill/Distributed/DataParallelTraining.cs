@@ -39,6 +39,10 @@ public sealed class DataParallelTraining : IDisposable
     /// <summary>Time spent averaging gradients so far.</summary>
     public TimeSpan GradientCommunicationTime => averager.CommunicationTime;
 
+    /// <summary>Mean time per step spent averaging gradients (zero before the first step).</summary>
+    public TimeSpan GradientCommunicationPerStep =>
+        averager.Steps == 0 ? TimeSpan.Zero : averager.CommunicationTime / averager.Steps;
+
     /// <summary>Collectives per step for the gradients.</summary>
     public int BucketCount => averager.BucketCount;
 

@@ -38,9 +38,13 @@ public sealed class GradientAverager
     /// <summary>Total time spent in the gradient all-reduces so far.</summary>
     public TimeSpan CommunicationTime => communication.Elapsed;
 
+    /// <summary>Steps whose gradients were averaged so far.</summary>
+    public int Steps { get; private set; }
+
     /// <summary>Replaces every parameter's gradient with its mean over the ranks.</summary>
     public void Average()
     {
+        Steps++;
         foreach (var bucket in buckets)
         {
             var grads = new List<Tensor>(bucket.Count);
