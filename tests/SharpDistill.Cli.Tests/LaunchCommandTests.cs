@@ -76,6 +76,42 @@ public class LaunchCommandTests : IDisposable
         Assert.Contains("exited with code 2", bad.Error);
     }
 
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int SendSignal(int pid, int signal);
+
+    [FashionMnistFact]
+    public void CtrlCAtTheLauncherStopsEveryWorkerAfterTheSameStepAndKeepsTheCheckpoint()
+    {
+        var teacher = Path.Combine(output, "teacher.safetensors");
+        using (var model = ModelZoo.Create("resnet8", new ModelOptions(10, 1, ModelVariant.TinyImageNet))) model.SaveSafeTensors(teacher);
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "SharpDistill.Cli.dll"), "launch", "--nproc-per-node", "2", "--",
+            .. Distill(teacher, "--set", "dataset.train_limit=4096", "--set", "solver.epochs=20")])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        start.Environment["SHARPDISTILL_THREADS"] = "2";
+        start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var seen = new System.Text.StringBuilder();
+        string? line;
+        while ((line = process.StandardOutput.ReadLine()) != null)
+        {
+            seen.AppendLine(line);
+            if (line.StartsWith("data-parallel: 2 processes", StringComparison.Ordinal)) break;
+        }
+        Assert.True(line != null, $"the workers never started training: {seen} {stderr.Result}");
+        Thread.Sleep(2000); // some steps into the first epoch
+        Assert.Equal(0, SendSignal(process.Id, 2)); // SIGINT, what Ctrl-C sends
+        var rest = process.StandardOutput.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(3)), "launch did not stop after Ctrl-C");
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {seen}{rest.Result} {stderr.Result}");
+        Assert.Contains("latest checkpoint written", rest.Result);
+        Assert.True(File.Exists(Path.Combine(output, "crld2", "checkpoints", "latest.safetensors")));
+        Assert.DoesNotContain("lost contact", stderr.Result); // the ranks stopped together
+    }
+
     [Fact]
     public void BadOptionsAreOneReadableError()
     {

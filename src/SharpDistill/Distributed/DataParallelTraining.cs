@@ -96,6 +96,30 @@ public sealed class DataParallelTraining : IDisposable
         return combined;
     }
 
+    /// <summary>
+    /// The epoch's training figures over all ranks (samples, loss and accuracy sums are added, so
+    /// images/s is the job's); the time is this rank's (the ranks run in lockstep).
+    /// </summary>
+    public EpochAccumulator CombineTraining(EpochAccumulator local)
+    {
+        var state = local.ToState();
+        var terms = state.TermSums.Keys.Order(StringComparer.Ordinal).ToList();
+        var combined = local;
+        Guard("combining the training figures", () =>
+        {
+            using var sums = Tensor.FromArray(new double[] { state.Samples, state.Top1, state.Top5, state.LossSum }
+                .Concat(terms.Select(t => state.TermSums[t])).ToArray());
+            Group.AllReduce(sums, ReduceOp.Sum);
+            var v = sums.ToArray<double>();
+            combined = EpochAccumulator.FromState(state with
+            {
+                Samples = (long)Math.Round(v[0]), Top1 = (long)Math.Round(v[1]), Top5 = (long)Math.Round(v[2]), LossSum = v[3],
+                TermSums = terms.Select((t, i) => (t, v[4 + i])).ToDictionary(x => x.t, x => x.Item2),
+            });
+        });
+        return combined;
+    }
+
     /// <summary>Waits for every rank (before the job ends, so no rank leaves while another still talks to it).</summary>
     public void Barrier() => Guard("waiting for the other ranks to finish", Group.Barrier);
 

@@ -100,7 +100,8 @@ public sealed class Trainer : IDisposable
             var epochClock = Stopwatch.StartNew();
             Optimizer.SetLearningRate(schedule, epoch);
             var lr = Optimizer.ParamGroups[0].LearningRate;
-            var accumulator = EpochAccumulator.FromState(training.PartialEpoch);
+            // A data-parallel job's partial epoch was saved combined over the ranks: rank 0 alone takes it up.
+            var accumulator = EpochAccumulator.FromState(Writes ? training.PartialEpoch : null);
             var alreadySeconds = accumulator.Seconds;
             var skipSteps = training.StepsIntoEpoch;
             var stepsDone = skipSteps;
@@ -126,6 +127,7 @@ public sealed class Trainer : IDisposable
                 }
             });
             accumulator.Seconds = alreadySeconds + epochClock.Elapsed.TotalSeconds;
+            if (Distributed != null) accumulator = Distributed.CombineTraining(accumulator);
             if (stopped)
             {
                 training = training.StoppedWithin(stepsDone, accumulator.ToState());
