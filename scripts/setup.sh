@@ -5,11 +5,12 @@
 #   libopenblas0-pthread  an optimised BLAS, so libtorch does not fall back to the reference one
 #   dataset-fashion-mnist the default dataset for CPU runs (/usr/share/datasets/fashion-mnist)
 #   libturbojpeg0, libspng0  JPEG and PNG decoding for image-folder datasets (Tiny-ImageNet, ImageNet)
+#   libgloo-dev           headers of gloo, which libtorch's c10d ProcessGroupGloo header needs (data-parallel training)
 #   cmake, g++, make      to build the native shim
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libtorch-dev libopenblas0-pthread dataset-fashion-mnist libturbojpeg0 libspng0 cmake g++ make)
+packages=(libtorch-dev libopenblas0-pthread dataset-fashion-mnist libturbojpeg0 libspng0 libgloo-dev cmake g++ make)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

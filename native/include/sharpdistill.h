@@ -21,7 +21,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever an export's signature or meaning changes; the C# side refuses a mismatch. */
-#define SD_ABI_VERSION 2
+#define SD_ABI_VERSION 3
 
 typedef enum sd_status {
   SD_OK = 0,
@@ -32,7 +32,8 @@ typedef enum sd_status {
   SD_ERR_NOT_IMPLEMENTED = 5, /* c10::NotImplementedError */
   SD_ERR_OUT_OF_MEMORY = 6,   /* c10::OutOfMemoryError, std::bad_alloc */
   SD_ERR_STD = 7,             /* another std::exception */
-  SD_ERR_UNKNOWN = 8          /* anything else that was thrown */
+  SD_ERR_UNKNOWN = 8,         /* anything else that was thrown */
+  SD_ERR_DISTRIBUTED = 9      /* a collective or rendezvous failed: a peer died, hung or is unreachable */
 } sd_status;
 
 /* Matches c10::ScalarType numbering for the dtypes SharpDistill exposes. */
@@ -64,6 +65,7 @@ typedef struct sd_guard_s* sd_guard;
 #include "sd_core.h"
 #include "sd_ops.h"
 #include "sd_softrank.h"
+#include "sd_distributed.h"
 
 #ifdef __cplusplus
 }

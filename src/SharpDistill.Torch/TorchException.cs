@@ -42,3 +42,12 @@ public class LibTorchNotFoundException : TorchException
 {
     public LibTorchNotFoundException(string message, Exception? inner = null) : base(message, inner!) { }
 }
+
+/// <summary>
+/// A collective or the rendezvous of a process group failed: a peer process died, hung past the
+/// group's timeout, or cannot be reached.
+/// </summary>
+public class TorchDistributedException : TorchException
+{
+    public TorchDistributedException(string message) : base(message) { }
+}

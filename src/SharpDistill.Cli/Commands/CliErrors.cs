@@ -11,11 +11,12 @@ namespace SharpDistill.Cli.Commands;
 /// <summary>
 /// Runs a verb's body and turns every expected failure into one readable line plus a hint on
 /// stderr and a non-zero exit code (never a stack trace for bad input).
-/// Exit codes: 0 ok, 1 a check failed (e.g. conformance), 2 bad input or environment, 3 training diverged, 130 interrupted.
+/// Exit codes: 0 ok, 1 a check failed (e.g. conformance), 2 bad input or environment, 3 training diverged,
+/// 4 a data-parallel job lost a worker, 130 interrupted.
 /// </summary>
 public static class CliErrors
 {
-    public const int Ok = 0, CheckFailed = 1, BadInput = 2, Diverged = 3, Interrupted = 130;
+    public const int Ok = 0, CheckFailed = 1, BadInput = 2, Diverged = 3, WorkerLost = 4, Interrupted = 130;
 
     public static int Run(Func<int> body) => Run(Console.Error, body);
 
@@ -44,6 +45,7 @@ public static class CliErrors
         DatasetException => (e.Message, "the file may be truncated or corrupt: fetch it again", BadInput),
         CheckpointException => (e.Message, "check the checkpoint path and that it was made for this model (models.student / models.teacher)", BadInput),
         CheckpointFormatException => (e.Message, "only files written by torch.save (zip or legacy) with plain tensors and containers can be imported", BadInput),
+        SharpDistill.Distributed.DistributedFailureException => (e.Message, "the other workers' own messages say why they stopped; `--resume` continues from the last checkpoint", WorkerLost),
         SharpDistill.Training.TrainingDivergedException => (e.Message, "lower solver.lr or check the data; the last good checkpoint is kept", Diverged),
         StateDictMismatchException => (e.Message, "the weights were made for another architecture or number of classes", BadInput),
         SharpDistill.Export.OnnxExportException => (e.Message, "docs/deploy.md lists the layers the exporter supports", BadInput),

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using SharpDistill.Config;
 using SharpDistill.Distillers;
+using SharpDistill.Distributed;
 using SharpDistill.Torch;
 using SharpDistill.Training;
 
@@ -70,17 +71,28 @@ public static class TrainCommand
     private static int Execute(RunConfig config, bool resume, TextWriter output)
     {
         TorchRuntime.EnsureLoaded();
+        // A worker of a data-parallel job (torchrun's environment variables, docs/distributed.md):
+        // only rank 0 reports; every rank still reports its own errors on stderr.
+        var distributed = DistributedContext.FromEnvironment();
+        if (distributed is { IsMain: false }) output = TextWriter.Null;
         using var stop = new StopSignal();
-        using var setup = RunFactory.Create(config);
-        using var trainer = new Trainer(setup, output.WriteLine, output);
+        using var setup = RunFactory.Create(config, distributed);
+        using var dataParallel = distributed == null ? null : new DataParallelTraining(distributed, distributed.Join(), setup.Distiller);
+        using var trainer = new Trainer(setup, output.WriteLine, output) { Distributed = dataParallel };
         var inv = CultureInfo.InvariantCulture;
         output.WriteLine(string.Format(inv, "{0}: {1} student {2}{3} on {4} ({5} train / {6} test images, {7} views), {8} epochs, libtorch {9}, {10} threads, {11}",
             setup.RunDirectory, setup.Distiller.Method, config.Models.Student,
             setup.Distiller.Teacher != null ? $" from teacher {config.Models.Teacher}" : "",
             RunFactory.CatalogName(config.Dataset.Name), setup.TrainLoader.Dataset.Count, setup.TestLoader.Dataset.Count, setup.Distiller.ViewCount,
             config.Solver.Epochs, TorchRuntime.LibTorchVersion, TorchRuntime.Threads, setup.Device));
+        if (distributed != null)
+            output.WriteLine($"data-parallel: {distributed.WorldSize} processes (gloo via {distributed.MasterAddress}:{distributed.MasterPort}), " +
+                             $"{setup.TrainLoader.Options.BatchSize} of the global batch {config.Solver.BatchSize} per process");
         if (setup.TeacherSource.Length > 0) output.WriteLine($"teacher: {setup.TeacherSource}");
         var result = trainer.Run(resume, stop);
+        if (dataParallel != null)
+            output.WriteLine(string.Format(inv, "data-parallel: gradient all-reduce {0:0.00} ms per step on rank 0 ({1} bucket(s))",
+                dataParallel.GradientCommunicationPerStep.TotalMilliseconds, dataParallel.BucketCount));
         output.WriteLine(string.Format(inv, "{0}: best test top-1 {1:0.00} (epoch {2}), last {3:0.00}; {4} epochs in {5:0.0} s; checkpoints in {6}",
             result.Stopped ? "stopped" : "done", result.BestTop1, result.BestEpoch, result.LastTop1, result.EpochsCompleted,
             result.Elapsed.TotalSeconds, Path.Combine(result.RunDirectory, "checkpoints")));

@@ -20,6 +20,7 @@ internal static class Status
             4 => new TorchTypeException(message),
             5 => new TorchNotImplementedException(message),
             6 => new TorchOutOfMemoryException(message),
+            9 => new TorchDistributedException(message),
             // libtorch reports most argument problems (shape mismatches, wrong sizes) as plain
             // c10::Error through TORCH_CHECK; they are still the caller's argument errors.
             1 => new TorchArgumentException(message),

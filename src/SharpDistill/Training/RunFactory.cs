@@ -14,8 +14,14 @@ namespace SharpDistill.Training;
 /// </summary>
 public static class RunFactory
 {
-    public static RunSetup Create(RunConfig config)
+    /// <param name="config">The resolved config.</param>
+    /// <param name="distributed">
+    /// In a data-parallel job, this rank's place: solver.batch_size stays the global batch and each
+    /// rank loads batch_size / world_size samples of its own shard (docs/distributed.md).
+    /// </param>
+    public static RunSetup Create(RunConfig config, Distributed.DistributedContext? distributed = null)
     {
+        var batchSize = Distributed.DistributedBatch.PerRank(config.Solver.BatchSize, distributed);
         var device = ParseDevice(config.Experiment.Device);
         // Seeds libtorch's generator before any model exists, so initial weights are reproducible.
         TorchRuntime.ManualSeed((ulong)config.Experiment.Seed);
@@ -55,10 +61,11 @@ public static class RunFactory
                 : new MultiViewTransform(new ImagePipeline(normalize, views.Weak), new ImagePipeline(normalize, views.Strong));
             var trainLoader = new DataLoader(train, trainTransform, new DataLoaderOptions
             {
-                BatchSize = config.Solver.BatchSize, Shuffle = true, DropLast = config.Solver.DropLast,
+                BatchSize = batchSize, Shuffle = true, DropLast = config.Solver.DropLast,
                 Seed = (ulong)config.Experiment.Seed, Workers = Workers(config),
+                Sampler = distributed == null ? null : new Distributed.DistributedSampler(distributed.Rank, distributed.WorldSize, Pad: true),
             });
-            var testLoader = TestLoader(config, test);
+            var testLoader = TestLoader(config, test, distributed);
             return new RunSetup
             {
                 Config = config, Distiller = distiller, TrainLoader = trainLoader, TestLoader = testLoader, Device = device,
@@ -105,7 +112,7 @@ public static class RunFactory
     }
 
     /// <summary>The clean evaluation loader: no augmentation (ImageNet: resize + centre crop), normalised, in order.</summary>
-    public static DataLoader TestLoader(RunConfig config, IDataset test)
+    public static DataLoader TestLoader(RunConfig config, IDataset test, Distributed.DistributedContext? distributed = null)
     {
         var normalize = DatasetCatalog.DefaultNormalize(CatalogName(config.Dataset.Name));
         ISampleTransform transform = config.Dataset.Name is DatasetName.Imagenet or DatasetName.ImageFolder
@@ -114,6 +121,7 @@ public static class RunFactory
         return new DataLoader(test, transform, new DataLoaderOptions
         {
             BatchSize = config.Dataset.TestBatchSize, Shuffle = false, Seed = (ulong)config.Experiment.Seed, Workers = Workers(config),
+            Sampler = distributed == null ? null : new Distributed.DistributedSampler(distributed.Rank, distributed.WorldSize, Pad: false),
         });
     }
 

@@ -43,6 +43,15 @@ public sealed class Trainer : IDisposable
 
     public Optimizer Optimizer { get; }
 
+    /// <summary>
+    /// Set for a data-parallel job (docs/distributed.md): weights start from rank 0's, gradients are
+    /// averaged over the ranks, evaluation is combined, and only rank 0 writes to the run directory.
+    /// </summary>
+    public Distributed.DataParallelTraining? Distributed { get; set; }
+
+    /// <summary>Whether this process writes logs, checkpoints and reports (rank 0, or a single-process run).</summary>
+    private bool Writes => Distributed?.Context.IsMain ?? true;
+
     /// <summary>Called after every optimizer step with (epoch, step in epoch); lets embedders and tests act between steps.</summary>
     public Action<int, int>? AfterStep { get; set; }
 
@@ -52,11 +61,11 @@ public sealed class Trainer : IDisposable
     public TrainingResult Run(bool resume = false, StopSignal? stop = null)
     {
         var clock = Stopwatch.StartNew();
-        using var runLock = RunDirectoryLock.Acquire(run.RunDirectory);
-        var metrics = new MetricsLog(run.RunDirectory);
-        var worklog = new WorkLog(run.RunDirectory);
-        if (runLock.Note != null) Report(worklog, runLock.Note);
-        foreach (var orphan in OrphanedTemporaryFiles())
+        using var runLock = Writes ? RunDirectoryLock.Acquire(run.RunDirectory) : null;
+        var metrics = new MetricsLog(run.RunDirectory) { Enabled = Writes };
+        var worklog = new WorkLog(run.RunDirectory) { Enabled = Writes };
+        if (runLock?.Note != null) Report(worklog, runLock.Note);
+        foreach (var orphan in Writes ? OrphanedTemporaryFiles() : [])
         {
             File.Delete(orphan);
             Report(worklog, $"removed {Path.GetRelativePath(run.RunDirectory, orphan)}, left by a run that was killed while writing");
@@ -81,8 +90,9 @@ public sealed class Trainer : IDisposable
             worklog.Note($"started {run.Distiller.Method}: student {config.Models.Student}" +
                          (run.Distiller.Teacher != null ? $", teacher {config.Models.Teacher} ({run.TeacherSource})" : ""));
         }
-        ConfigWriter.WriteFile(config, Path.Combine(run.RunDirectory, "config.yaml"));
-        using var tensorboard = config.Log.Tensorboard ? new TensorBoardWriter(Path.Combine(run.RunDirectory, "tensorboard")) : null;
+        Distributed?.BroadcastState();
+        if (Writes) ConfigWriter.WriteFile(config, Path.Combine(run.RunDirectory, "config.yaml"));
+        using var tensorboard = config.Log.Tensorboard && Writes ? new TensorBoardWriter(Path.Combine(run.RunDirectory, "tensorboard")) : null;
         var progressBar = new EpochProgress(config.Log.Progress, progressOutput);
         var stopped = false;
         for (var epoch = training.NextEpoch; epoch <= config.Solver.Epochs && !stopped; epoch++)
@@ -90,7 +100,8 @@ public sealed class Trainer : IDisposable
             var epochClock = Stopwatch.StartNew();
             Optimizer.SetLearningRate(schedule, epoch);
             var lr = Optimizer.ParamGroups[0].LearningRate;
-            var accumulator = EpochAccumulator.FromState(training.PartialEpoch);
+            // A data-parallel job's partial epoch was saved combined over the ranks: rank 0 alone takes it up.
+            var accumulator = EpochAccumulator.FromState(Writes ? training.PartialEpoch : null);
             var alreadySeconds = accumulator.Seconds;
             var skipSteps = training.StepsIntoEpoch;
             var stepsDone = skipSteps;
@@ -107,7 +118,7 @@ public sealed class Trainer : IDisposable
                         stepsDone = step;
                         AfterStep?.Invoke(epoch, step);
                         report(new StepStatus(step, run.TrainLoader.BatchesPerEpoch, accumulator.Samples, accumulator.MeanLoss, accumulator.Top1Percent));
-                        if (stop?.IsRequested == true && step < run.TrainLoader.BatchesPerEpoch)
+                        if (StopRequested(stop) && step < run.TrainLoader.BatchesPerEpoch)
                         {
                             stopped = true;
                             break;
@@ -116,6 +127,7 @@ public sealed class Trainer : IDisposable
                 }
             });
             accumulator.Seconds = alreadySeconds + epochClock.Elapsed.TotalSeconds;
+            if (Distributed != null) accumulator = Distributed.CombineTraining(accumulator);
             if (stopped)
             {
                 training = training.StoppedWithin(stepsDone, accumulator.ToState());
@@ -126,6 +138,7 @@ public sealed class Trainer : IDisposable
             }
 
             var evaluation = Evaluator.Evaluate(run.Distiller.Student, run.TestLoader, run.Device, epoch);
+            if (Distributed != null) evaluation = Distributed.Combine(evaluation);
             if (!double.IsFinite(evaluation.Loss))
                 throw new TrainingDivergedException(string.Create(CultureInfo.InvariantCulture,
                     $"the test loss became {evaluation.Loss} after epoch {epoch}: the student's outputs are no longer finite; " +
@@ -151,7 +164,7 @@ public sealed class Trainer : IDisposable
             if (config.Log.SaveEvery > 0 && epoch % config.Log.SaveEvery == 0)
                 Save(Path.Combine(checkpointDirectory, $"epoch_{epoch}.safetensors"), $"epoch_{epoch}", description, training, withOptimizer: false);
             // A stop requested during the epoch's last step: the epoch is complete and "latest" written.
-            if (stop?.IsRequested == true && epoch < config.Solver.Epochs)
+            if (StopRequested(stop) && epoch < config.Solver.Epochs)
             {
                 stopped = true;
                 worklog.Note($"stopped on request after epoch {epoch}; resume with --resume");
@@ -159,6 +172,7 @@ public sealed class Trainer : IDisposable
             }
         }
         if (!stopped) worklog.Finish(training.Best.Top1, training.LastTop1);
+        Distributed?.Barrier();
         return new TrainingResult
         {
             RunDirectory = run.RunDirectory, EpochsCompleted = training.Epoch, BestTop1 = training.Best.Top1, BestEpoch = training.Best.Epoch,
@@ -173,6 +187,10 @@ public sealed class Trainer : IDisposable
             .Where(Directory.Exists)
             .SelectMany(dir => Directory.EnumerateFiles(dir, "*.tmp"))
             .ToList();
+
+    /// <summary>A stop request; in a data-parallel job, one agreed by all ranks (every rank calls this at the same points).</summary>
+    private bool StopRequested(StopSignal? stop) =>
+        Distributed?.AgreeOnStop(stop?.IsRequested == true) ?? stop?.IsRequested == true;
 
     private void Report(WorkLog worklog, string note)
     {
@@ -196,6 +214,7 @@ public sealed class Trainer : IDisposable
                 $"training stopped and the last good checkpoint is kept ({(File.Exists(LatestPath) ? LatestPath : "none written yet")})"));
         Optimizer.ZeroGrad();
         total.Backward();
+        Distributed?.AverageGradients();
         Optimizer.Step();
         var correct = Accuracy.CorrectTopK(result.StudentLogits, labels, 1, 5);
         accumulator.Add(batch.Size, totalValue, values, correct[0], correct[1]);
@@ -211,9 +230,11 @@ public sealed class Trainer : IDisposable
     };
 
     /// <summary>Writes the student (and extra modules; for "latest" the optimizer) with <paramref name="training"/> as one checkpoint.</summary>
-    private void Save(string path, string kind, CheckpointState description, TrainingState training, bool withOptimizer) =>
-        CheckpointFile.Save(path, description.With(kind, training), run.Distiller.Student, run.Distiller.ExtraModules,
+    private void Save(string path, string kind, CheckpointState description, TrainingState training, bool withOptimizer)
+    {
+        if (Writes) CheckpointFile.Save(path, description.With(kind, training), run.Distiller.Student, run.Distiller.ExtraModules,
             withOptimizer ? Optimizer : null);
+    }
 
     /// <summary>Keys a resumed run may change: how long it trains and how it shows progress or loads data.</summary>
     private static readonly string[] ResumableChanges = ["solver.epochs", "log.progress", "dataset.num_workers"];

@@ -27,8 +27,9 @@ public sealed class DataLoader
         Options.Validate();
         if (transform.ViewCount < 1)
             throw new ArgumentException($"{transform.GetType().Name} declares {transform.ViewCount} views; a transform must produce at least one");
-        var full = dataset.Count / Options.BatchSize;
-        BatchesPerEpoch = Options.DropLast || dataset.Count % Options.BatchSize == 0 ? full : full + 1;
+        var count = SamplesPerEpoch;
+        var full = count / Options.BatchSize;
+        BatchesPerEpoch = Options.DropLast || count % Options.BatchSize == 0 ? full : full + 1;
     }
 
     public IDataset Dataset { get; }
@@ -38,8 +39,20 @@ public sealed class DataLoader
     /// <summary>Batches in every epoch.</summary>
     public int BatchesPerEpoch { get; }
 
-    /// <summary>The sample order of <paramref name="epoch"/>: a permutation when shuffling, else 0, 1, 2, ….</summary>
+    /// <summary>Samples read per epoch: the whole dataset, or this rank's shard of it.</summary>
+    public int SamplesPerEpoch => Options.Sampler?.ShardSize(Dataset.Count) ?? Dataset.Count;
+
+    /// <summary>
+    /// The sample order of <paramref name="epoch"/>: a permutation when shuffling, else 0, 1, 2, …;
+    /// with a distributed sampler, this rank's shard of that order.
+    /// </summary>
     public int[] EpochOrder(int epoch)
+    {
+        var order = FullOrder(epoch);
+        return Options.Sampler is { } sampler ? sampler.Shard(order) : order;
+    }
+
+    private int[] FullOrder(int epoch)
     {
         var order = new int[Dataset.Count];
         for (var i = 0; i < order.Length; i++) order[i] = i;

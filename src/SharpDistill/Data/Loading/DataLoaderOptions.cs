@@ -24,12 +24,20 @@ public sealed record DataLoaderOptions
     /// </summary>
     public int? PrefetchBatches { get; init; }
 
+    /// <summary>
+    /// Data-parallel training: the rank's shard of every epoch (null: the whole dataset). The
+    /// shuffle is the same on every rank (same Seed), so the shards are disjoint.
+    /// </summary>
+    public Distributed.DistributedSampler? Sampler { get; init; }
+
     internal int EffectivePrefetch => PrefetchBatches ?? Math.Max(1, 2 * Workers);
 
     internal void Validate()
     {
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "batch size must be at least 1");
         if (Workers < 0) throw new ArgumentOutOfRangeException(nameof(Workers), Workers, "worker count cannot be negative");
+        if (Sampler is { } sampler && (sampler.WorldSize < 1 || sampler.Rank < 0 || sampler.Rank >= sampler.WorldSize))
+            throw new ArgumentOutOfRangeException(nameof(Sampler), sampler.Rank, $"rank must be in 0..{sampler.WorldSize - 1}");
         if (PrefetchBatches is < 1)
             throw new ArgumentOutOfRangeException(nameof(PrefetchBatches), PrefetchBatches, "prefetch must be at least 1 batch");
     }

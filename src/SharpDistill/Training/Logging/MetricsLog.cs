@@ -24,8 +24,12 @@ public sealed class MetricsLog
         csvPath = Path.Combine(runDirectory, "metrics.csv");
     }
 
+    /// <summary>False on the ranks of a data-parallel job other than 0: they write nothing.</summary>
+    public bool Enabled { get; init; } = true;
+
     public void Append(EpochMetrics metrics)
     {
+        if (!Enabled) return;
         File.AppendAllText(jsonPath, JsonSerializer.Serialize(metrics, Json) + "\n");
         WriteCsv(ReadAll());
     }
@@ -36,6 +40,7 @@ public sealed class MetricsLog
     /// </summary>
     public string? TruncateAfter(int lastEpoch)
     {
+        if (!Enabled) return null;
         var (rows, torn) = ReadTolerant(jsonPath);
         var kept = rows.Where(m => m.Epoch <= lastEpoch).ToList();
         File.WriteAllLines(jsonPath, kept.Select(m => JsonSerializer.Serialize(m, Json)));

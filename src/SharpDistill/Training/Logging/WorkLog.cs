@@ -13,11 +13,17 @@ public sealed class WorkLog
 
     public WorkLog(string runDirectory) => path = Path.Combine(runDirectory, "worklog.txt");
 
-    public void Note(string message) =>
-        File.AppendAllText(path, $"[{DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}] {message}\n");
+    /// <summary>False on the ranks of a data-parallel job other than 0: they write nothing.</summary>
+    public bool Enabled { get; init; } = true;
+
+    public void Note(string message)
+    {
+        if (Enabled) File.AppendAllText(path, $"[{DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}] {message}\n");
+    }
 
     public void Epoch(EpochMetrics m)
     {
+        if (!Enabled) return;
         var dashes = new string('-', 25);
         var lines = new List<string>
         {
@@ -35,8 +41,10 @@ public sealed class WorkLog
         File.AppendAllLines(path, lines);
     }
 
-    public void Finish(double bestTop1, double lastTop1) =>
-        File.AppendAllText(path, $"best_acc\t{F(bestTop1)}\nlast_acc\t{F(lastTop1)}\n");
+    public void Finish(double bestTop1, double lastTop1)
+    {
+        if (Enabled) File.AppendAllText(path, $"best_acc\t{F(bestTop1)}\nlast_acc\t{F(lastTop1)}\n");
+    }
 
     private static string F(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
 }

@@ -1,0 +1,37 @@
+/* Data-parallel communication: a process group of libtorch's c10d (ProcessGroupGloo on the CPU;
+ * ProcessGroupNCCL where the shim is built against a CUDA libtorch with NCCL, see
+ * docs/distributed.md). Rendezvous goes through a c10d TCPStore that rank 0 hosts at
+ * host:port. Every operation is synchronous and bounded by the group's timeout; a peer that
+ * died or hung makes the call fail with SD_ERR_DISTRIBUTED and a message, never a hang or an abort. */
+#ifndef SD_DISTRIBUTED_H
+#define SD_DISTRIBUTED_H
+
+typedef struct sd_process_group_s* sd_process_group;
+
+typedef enum sd_dist_backend { SD_DIST_GLOO = 0, SD_DIST_NCCL = 1 } sd_dist_backend;
+typedef enum sd_dist_reduce { SD_DIST_SUM = 0, SD_DIST_AVG = 1 } sd_dist_reduce;
+
+/* 1 when this shim was compiled with the given backend, 0 otherwise. */
+sd_status sd_dist_backend_available(int32_t backend, int32_t* out);
+
+/* Joins (rank 0: hosts, then joins) the group of world_size processes whose TCPStore listens on
+ * host:port. join_timeout_ms bounds the wait for every rank to arrive; timeout_ms bounds every
+ * later collective (and so how long a hung peer goes unnoticed). The gloo transport binds
+ * to the interface named by GLOO_SOCKET_IFNAME when set, to 127.0.0.1 when host is a loopback
+ * address, and to this machine's hostname otherwise (PyTorch's rule). */
+sd_status sd_dist_init(const char* host, int32_t port, int32_t rank, int32_t world_size, int64_t join_timeout_ms,
+                       int64_t timeout_ms, int32_t backend, sd_process_group* out);
+/* Leaves the group and closes the store; NULL is ignored. */
+sd_status sd_dist_free(sd_process_group group);
+
+/* Overwrites `tensor` (same shape and dtype on every rank) with root's copy. */
+sd_status sd_dist_broadcast(sd_process_group group, sd_tensor tensor, int32_t root);
+/* Reduces `tensor` in place across the group (sum, or sum divided by the world size). */
+sd_status sd_dist_all_reduce(sd_process_group group, sd_tensor tensor, int32_t op);
+/* One bucket: flattens the n tensors (same dtype and device) into one buffer, reduces it in one
+ * collective, and copies the result back into each tensor in place. */
+sd_status sd_dist_all_reduce_bucket(sd_process_group group, const sd_tensor* tensors, int64_t n, int32_t op);
+/* Returns when every rank has reached it (or fails after the timeout). */
+sd_status sd_dist_barrier(sd_process_group group);
+
+#endif

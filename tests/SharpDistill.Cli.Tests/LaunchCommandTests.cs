@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using SharpDistill.Models;
+using SharpDistill.Torch;
+using SharpDistill.Torch.Serialization;
+using SharpDistill.Training.Logging;
+
+namespace SharpDistill.Cli.Tests;
+
+/// <summary>`launch` runs a tiny Fashion-MNIST distillation in two worker processes, as one run.</summary>
+public class LaunchCommandTests : IDisposable
+{
+    private readonly string output = Directory.CreateTempSubdirectory("sdlaunch").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(output, true); } catch (IOException) { }
+    }
+
+    private static (int ExitCode, string Output, string Error) Launch(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "SharpDistill.Cli.dll"), "launch", .. args])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        start.Environment["SHARPDISTILL_THREADS"] = "2";
+        start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(8)), "launch did not finish");
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    private string[] Distill(string teacher, params string[] extra) =>
+    [
+        "distill", "--method", "crld", "--teacher-checkpoint", teacher, "--set", $"experiment.output_dir={output}",
+        "--set", "experiment.name=crld2", "--set", "dataset.train_limit=256", "--set", "dataset.test_limit=100",
+        "--set", "solver.epochs=1", "--set", "log.progress=false", "--set", "models.student=resnet8",
+        "--set", "models.teacher=resnet8", "--set", "dataset.num_workers=1", .. extra,
+    ];
+
+    [FashionMnistFact]
+    public void TwoWorkersDistillIntoOneRunDirectoryAndResume()
+    {
+        var teacher = Path.Combine(output, "teacher.safetensors");
+        using (var model = ModelZoo.Create("resnet8", new ModelOptions(10, 1, ModelVariant.TinyImageNet))) model.SaveSafeTensors(teacher);
+
+        var first = Launch(["--nproc-per-node", "2", "--", .. Distill(teacher)]);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains("ranks 0..1 of 2", first.Error);
+        Assert.Contains("data-parallel: 2 processes", first.Output);
+        Assert.Contains("32 of the global batch 64 per process", first.Output);
+        Assert.Contains("gradient all-reduce", first.Output);
+        Assert.Single(Directory.GetDirectories(output));
+        var run = Path.Combine(output, "crld2");
+        Assert.True(File.Exists(Path.Combine(run, "checkpoints", "latest.safetensors")));
+        Assert.Single(MetricsLog.Read(Path.Combine(run, "metrics.jsonl")));
+
+        var resumed = Launch(["--nproc-per-node", "2", "--", .. Distill(teacher, "--resume", "--set", "solver.epochs=2")]);
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        var rows = MetricsLog.Read(Path.Combine(run, "metrics.jsonl"));
+        Assert.Equal([1, 2], rows.Select(m => m.Epoch));
+
+        // The sharded evaluation, combined over the ranks, is the single-process evaluation of the same weights.
+        var eval = CliRunner.Run("eval", Path.Combine(run, "checkpoints", "latest.safetensors"));
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        Assert.Contains("(100 images)", eval.Output);
+        var top1 = double.Parse(System.Text.RegularExpressions.Regex.Match(eval.Output, @"top-1 ([0-9.]+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(top1, rows[^1].TestTop1, 2);
+
+        // A worker that fails (the global batch cannot be split in two) fails the launch, with its message.
+        var bad = Launch(["--nproc-per-node", "2", "--", .. Distill(teacher, "--set", "experiment.name=odd", "--set", "solver.batch_size=63")]);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("solver.batch_size is 63", bad.Error);
+        Assert.Contains("exited with code 2", bad.Error);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int SendSignal(int pid, int signal);
+
+    [FashionMnistFact]
+    public void CtrlCAtTheLauncherStopsEveryWorkerAfterTheSameStepAndKeepsTheCheckpoint()
+    {
+        var teacher = Path.Combine(output, "teacher.safetensors");
+        using (var model = ModelZoo.Create("resnet8", new ModelOptions(10, 1, ModelVariant.TinyImageNet))) model.SaveSafeTensors(teacher);
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "SharpDistill.Cli.dll"), "launch", "--nproc-per-node", "2", "--",
+            .. Distill(teacher, "--set", "dataset.train_limit=4096", "--set", "solver.epochs=20")])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        start.Environment["SHARPDISTILL_THREADS"] = "2";
+        start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var seen = new System.Text.StringBuilder();
+        string? line;
+        while ((line = process.StandardOutput.ReadLine()) != null)
+        {
+            seen.AppendLine(line);
+            if (line.StartsWith("data-parallel: 2 processes", StringComparison.Ordinal)) break;
+        }
+        Assert.True(line != null, $"the workers never started training: {seen} {stderr.Result}");
+        Thread.Sleep(2000); // some steps into the first epoch
+        Assert.Equal(0, SendSignal(process.Id, 2)); // SIGINT, what Ctrl-C sends
+        var rest = process.StandardOutput.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(3)), "launch did not stop after Ctrl-C");
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {seen}{rest.Result} {stderr.Result}");
+        Assert.Contains("latest checkpoint written", rest.Result);
+        Assert.True(File.Exists(Path.Combine(output, "crld2", "checkpoints", "latest.safetensors")));
+        Assert.DoesNotContain("lost contact", stderr.Result); // the ranks stopped together
+    }
+
+    [Fact]
+    public void BadOptionsAreOneReadableError()
+    {
+        var none = Launch("--nproc-per-node", "0", "--", "distill");
+        Assert.Equal(2, none.ExitCode);
+        Assert.Contains("--nproc-per-node is 0", none.Error);
+        var node = Launch("--nproc-per-node", "1", "--nnodes", "2", "--node-rank", "2", "--", "distill");
+        Assert.Equal(2, node.ExitCode);
+        Assert.Contains("--node-rank is 2", node.Error);
+        Assert.DoesNotContain("   at ", node.Error);
+    }
+}

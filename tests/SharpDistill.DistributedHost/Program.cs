@@ -1,0 +1,84 @@
+using SharpDistill.Distributed;
+using SharpDistill.Models;
+using SharpDistill.Torch;
+using SharpDistill.Torch.Optim;
+using SharpDistill.Torch.Serialization;
+
+// A data-parallel worker for the tests. Without WORLD_SIZE it is the single-process reference.
+//   steps OUT N   N SGD steps of resnet8 in float64 (batch norm in eval mode) on a fixed global batch of 8
+//                 per step; this rank trains on its shard. Writes OUT/grads_<name>.safetensors (the
+//                 gradients of step 1 after averaging) and OUT/weights_<name>.safetensors (after N steps).
+//   wait          all-reduces a small tensor every 100 ms until a peer disappears.
+// Exit codes: 0 done, 4 the job lost a worker (the message on stderr), 2 bad usage or environment.
+const int GlobalBatch = 8;
+try
+{
+    TorchRuntime.EnsureLoaded();
+    var context = DistributedContext.FromEnvironment();
+    var name = context == null ? "single" : $"rank{context.Rank}";
+    using var group = context?.Join();
+    switch (args.FirstOrDefault())
+    {
+        case "steps":
+            RunSteps(context, group, args[1], int.Parse(args[2]), name);
+            return 0;
+        case "wait":
+            if (context == null || group == null) throw new InvalidOperationException("wait needs WORLD_SIZE");
+            using (var dp = new DataParallelTraining(context, group, Array.Empty<SharpDistill.Torch.NN.Module>()))
+            {
+                Console.WriteLine("joined");
+                for (var i = 0; ; i++)
+                {
+                    dp.AgreeOnStop(false);
+                    Thread.Sleep(100);
+                }
+            }
+        default:
+            Console.Error.WriteLine("usage: steps OUT N | wait");
+            return 2;
+    }
+}
+catch (DistributedFailureException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 4;
+}
+catch (SharpDistill.Config.ConfigException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}
+
+static void RunSteps(DistributedContext? context, ProcessGroup? group, string output, int steps, string name)
+{
+    // Different initial weights on each rank: the broadcast from rank 0 must make them equal.
+    TorchRuntime.ManualSeed(1 + (ulong)(context?.Rank ?? 0));
+    using var model = ModelZoo.Create("resnet8", new ModelOptions(10, 1, ModelVariant.TinyImageNet));
+    // Float64, so that the comparison at 1e-6 measures the averaging, not float32 rounding of sums
+    // taken in another order (float32 alone differs by about 1e-6 relative).
+    model.To(DType.Float64);
+    model.Eval();
+    using var dp = context == null ? null : new DataParallelTraining(context, group!, [model]);
+    dp?.BroadcastState();
+    using var optimizer = new Sgd(model.Parameters(), new SgdOptions { LearningRate = 0.1, Momentum = 0.9, WeightDecay = 5e-4 });
+    var world = context?.WorldSize ?? 1;
+    var rank = context?.Rank ?? 0;
+    var local = GlobalBatch / world;
+    for (var step = 0; step < steps; step++)
+    {
+        using var scope = new TensorScope();
+        using var generator = new Generator(1000 + (ulong)step);
+        var images = Tensors.Randn([GlobalBatch, 1, 28, 28], generator, DType.Float64).Narrow(0, rank * local, local);
+        var labels = Tensors.RandInt(0, 10, [GlobalBatch], generator).Narrow(0, rank * local, local);
+        var loss = F.CrossEntropy(model.ForwardLogits(images), labels);
+        optimizer.ZeroGrad();
+        loss.Backward();
+        dp?.AverageGradients();
+        if (step == 0)
+            SafeTensors.Save(Path.Combine(output, $"grads_{name}.safetensors"),
+                model.NamedParameters().ToDictionary(p => p.Key, p => p.Value.Grad!));
+        optimizer.Step();
+    }
+    SafeTensors.Save(Path.Combine(output, $"weights_{name}.safetensors"), model.NamedParameters().ToDictionary(p => p.Key, p => p.Value));
+    dp?.Barrier();
+}
