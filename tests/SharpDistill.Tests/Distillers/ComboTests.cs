@@ -192,7 +192,7 @@ public class ComboTests
     [InlineData("[{method: ce}]", "distiller.combo.terms[0].method: ce has no distillation part")]
     [InlineData("[{weight: 1}]", "distiller.combo.terms[0].method is missing")]
     [InlineData("[{method: kd, wieght: 1}]", "unknown config key 'distiller.combo.terms[0].wieght'")]
-    [InlineData("[kd]", "distiller.combo.terms[0] (--set distiller.combo.terms): expected a section")]
+    [InlineData("[kd]", "distiller.combo.terms[0] (--set): expected a section")]
     public void BadTermsAreRefusedWhenTheConfigLoadsNamingTheTerm(string terms, string message)
     {
         var error = Assert.Throws<ConfigException>(() =>
