@@ -156,10 +156,12 @@ public static class SweepReport
         }
         double X(SweepCellSummary s) => double.Parse(s.Cell.Values[0].Value, CultureInfo.InvariantCulture);
         var line = new SvgLineChart { Title = title, XLabel = axis.Key, YLabel = "test top-1 (%)" };
-        line.Series.Add(new ChartSeries($"mean of {context.Seeds} seed(s), 95% CI", summaries.Select(s => (X(s), s.Last.Mean)).OrderBy(p => p.Item1).ToList())
+        var band = summaries.Where(s => double.IsFinite(s.HalfWidth))
+            .Select(s => (X(s), s.Last.Mean - s.HalfWidth, s.Last.Mean + s.HalfWidth)).OrderBy(b => b.Item1).ToList();
+        line.Series.Add(new ChartSeries(band.Count > 0 ? $"mean of {context.Seeds} seeds, 95% CI band" : "one seed",
+            summaries.Select(s => (X(s), s.Last.Mean)).OrderBy(p => p.Item1).ToList())
         {
-            Band = summaries.Where(s => double.IsFinite(s.HalfWidth))
-                .Select(s => (X(s), s.Last.Mean - s.HalfWidth, s.Last.Mean + s.HalfWidth)).OrderBy(b => b.Item1).ToList(),
+            Band = band.Count > 0 ? band : null,
         });
         return line.Render();
     }

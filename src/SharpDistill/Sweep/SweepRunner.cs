@@ -72,8 +72,8 @@ public sealed class SweepRunner
             list.Add(StudyRun.FromRunDirectory(name, StudyRunRole.Method, outcome.RunDirectory) with
             {
                 Group = run.Cell.Label, Seed = run.Seed, Model = config.Models.Student, Parameters = outcome.Parameters,
+                // No WallTime: the time column is the sum of the run's epochs, the same whether it was trained now or reused.
                 TeacherModel = config.Distiller.Descriptor.NeedsTeacher ? config.Models.Teacher : "",
-                WallTime = outcome.Reused ? null : outcome.Elapsed,
             });
             if (outcome.Result?.Stopped == true) { stopped = true; break; }
         }
