@@ -54,8 +54,7 @@ public sealed class SweepGrid
             {
                 var close = Closest(axis.Key, known);
                 throw new ConfigException($"--grid {axis.Key}: no such config key" +
-                                          (close.Count > 0 ? $"; did you mean {string.Join(" or ", close)}?" : "") +
-                                          " (`sharpdistill config` prints every key)");
+                                          (close.Count > 0 ? $"; did you mean {string.Join(" or ", close)}?" : ""));
             }
             if (Reserved.Contains(axis.Key))
                 throw new ConfigException($"--grid {axis.Key}: the sweep sets this key itself{(axis.Key == "experiment.seed" ? "; give the seeds with --seeds" : "")}");
@@ -114,14 +113,15 @@ public sealed class SweepGrid
         return values;
     }
 
-    /// <summary>The known keys nearest to <paramref name="key"/> by edit distance (at most three, only reasonably close ones).</summary>
+    /// <summary>The known keys nearest to <paramref name="key"/> by edit distance (the nearest ones, at most three, only if reasonably close).</summary>
     private static IReadOnlyList<string> Closest(string key, IReadOnlyList<string> known)
     {
         var scored = known.Select(k => (Key: k, Distance: Math.Min(Distance(key, k), Distance(Last(key), Last(k)) + (Prefix(key) == Prefix(k) ? 0 : 2))))
             .Where(s => s.Distance <= Math.Max(2, key.Length / 4))
-            .OrderBy(s => s.Distance).ThenBy(s => s.Key, StringComparer.Ordinal)
-            .Take(3).Select(s => s.Key).ToList();
-        return scored;
+            .ToList();
+        if (scored.Count == 0) return scored.Select(s => s.Key).ToList();
+        var nearest = scored.Min(s => s.Distance);
+        return scored.Where(s => s.Distance == nearest).OrderBy(s => s.Key, StringComparer.Ordinal).Take(3).Select(s => s.Key).ToList();
     }
 
     private static string Last(string key) => key[(key.LastIndexOf('.') + 1)..];
