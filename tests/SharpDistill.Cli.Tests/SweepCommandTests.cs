@@ -75,8 +75,21 @@ public class SweepCommandTests : IDisposable
         Assert.Contains("distiller.crld.tau_w", chart);
     }
 
+    [FashionMnistFact]
+    public void ACombinationTrainsWithEachTermLoggedUnderItsOwnName()
+    {
+        var run = CliRunner.Run(Sweep("--grid", "distiller.method=combo",
+            "--set", "distiller.combo.terms=[{method: cmkd, weight: 1.0}, {method: kd, weight: 0.5}]"));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("with combo for 1 epochs", run.Output);
+        var directory = Directory.GetDirectories(output, "methodcombo-seed0-*").Single();
+        var terms = SharpDistill.Training.Logging.MetricsLog.Read(Path.Combine(directory, "metrics.jsonl")).Single().TrainTerms;
+        Assert.Equal(new[] { "cmkd.loss_kd", "kd.loss_kd", "loss_ce" }, terms.Keys.Order(StringComparer.Ordinal));
+        Assert.All(terms.Values, v => Assert.True(double.IsFinite(v) && v > 0, $"{v}"));
+    }
+
     [Theory]
-    [InlineData(new[] { "--grid", "distiller.crld.tau_ww=0.5,0.7" }, "--grid distiller.crld.tau_ww: no such config key; did you mean distiller.crld.tau_w?")]
+    [InlineData(new[] { "--grid", "distiller.crld.tau_ww=0.5,0.7" }, "--grid distiller.crld.tau_ww: no such config key; did you mean distiller.crld.tau_w?\n")]
     [InlineData(new[] { "--grid", "solver.lrr=0.1" }, "did you mean solver.lr")]
     [InlineData(new string[0], "the sweep's grid is empty")]
     [InlineData(new[] { "--grid", "solver.lr=" }, "--grid solver.lr: no values")]
