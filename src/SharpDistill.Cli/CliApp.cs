@@ -34,6 +34,7 @@ public static class CliApp
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(LaunchCommand.Create());
+        root.Subcommands.Add(SweepCommand.Create());
         return root;
     }
 

@@ -44,6 +44,8 @@ public static class ConfigBinder
             target = member.Get() ?? throw new ConfigException($"--set: '{string.Join('.', segments.Take(i + 1))}' is not a section");
             if (IsScalarType(member.Type))
                 throw new ConfigException($"--set: '{string.Join('.', segments.Take(i + 1))}' is a value, not a section");
+            if (IsListType(member.Type))
+                throw new ConfigException($"--set: '{string.Join('.', segments.Take(i + 1))}' is a list; set it whole, e.g. {string.Join('.', segments.Take(i + 1))}=[...]");
         }
         var last = FindMember(target, segments[^1], string.Join('.', segments.SkipLast(1)), "--set");
         var node = YamlDocumentReader.Parse(text.Length == 0 ? "''" : text, $"--set {path}") ?? new YamlScalarNode("");
@@ -110,7 +112,9 @@ public static class ConfigBinder
             var elementType = type.IsArray ? type.GetElementType()! : type.GetGenericArguments()[0];
             if (node is not YamlSequenceNode sequence)
                 throw new ConfigException($"{path} ({where}): expected a list like [1, 2], got '{Describe(node)}'");
-            var items = sequence.Children.Select((child, i) => Convert(child, elementType, $"{path}[{i}]", where)).ToList();
+            var items = sequence.Children.Select((child, i) => IsScalarType(elementType) || IsListType(elementType)
+                ? Convert(child, elementType, $"{path}[{i}]", where)
+                : Section(child, elementType, $"{path}[{i}]", where)).ToList();
             if (type.IsArray)
             {
                 var array = Array.CreateInstance(elementType, items.Count);
@@ -150,6 +154,16 @@ public static class ConfigBinder
         {
             throw new ConfigException($"{path} ({where}): expected {TypeName(t)}, got '{text}'", e);
         }
+    }
+
+    /// <summary>One element of a list of sections (distiller.combo.terms): a mapping bound onto a new object of its type.</summary>
+    private static object Section(YamlNode node, Type type, string path, string where)
+    {
+        if (node is not YamlMappingNode mapping)
+            throw new ConfigException($"{path} ({where}): expected a section like {{key: value}}, got '{Describe(node)}'");
+        var section = Activator.CreateInstance(type)!;
+        ApplyMapping(section, mapping, path, where.Split(" line ")[0]);
+        return section;
     }
 
     private static string TypeName(Type t) =>

@@ -5,7 +5,8 @@ namespace SharpDistill.Config;
 /// <summary>
 /// Range checks on the values of a resolved config, each naming its full key, so that a value
 /// that would make a run do nothing or something meaningless (zero epochs, a negative image limit)
-/// is refused before anything starts. A method's own settings are checked by its distiller.
+/// is refused before anything starts. A method's own settings are checked by its distiller, or here by
+/// its descriptor's Validate (a combination's terms).
 /// </summary>
 internal static class ConfigValidation
 {
@@ -43,6 +44,15 @@ internal static class ConfigValidation
         AtLeast("dataset.test_limit", dataset.TestLimit, 0, " (0 means every image)");
         AtLeast("experiment.seed", config.Experiment.Seed, 0);
         AtLeast("log.save_every", config.Log.SaveEvery, 0, " (0 means only latest and best)");
+
+        try
+        {
+            config.Distiller.Descriptor.Validate(config.Distiller.SettingsOf(config.Distiller.Method));
+        }
+        catch (ArgumentException invalid)
+        {
+            problems.Add(invalid.Message);
+        }
 
         if (problems.Count > 0) throw new ConfigException(string.Join("; ", problems));
     }

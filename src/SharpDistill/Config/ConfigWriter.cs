@@ -57,8 +57,13 @@ public static class ConfigWriter
         float f => FormatDouble(f),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         IList list => "[" + string.Join(", ", list.Cast<object?>().Select(Format)) + "]",
+        _ when !ConfigBinder.IsScalarType(value.GetType()) => FlowSection(value),
         _ => Quote(value.ToString() ?? ""),
     };
+
+    /// <summary>A section inside a list (a combination's term) as a YAML flow mapping: {method: 'kd', weight: 0.5}.</summary>
+    private static string FlowSection(object section) =>
+        "{" + string.Join(", ", ConfigNames.Members(section).Select(m => $"{m.Key}: {Format(m.Get())}")) + "}";
 
     // Round-trippable, and always recognisably a float ("1.0", not "1").
     private static string FormatDouble(double d)

@@ -95,6 +95,12 @@ public sealed class DistillerConfig : IConfigSections
         .Where(m => m.Settings is not NoSettings)
         .ToDictionary(m => m.Name, m => m.Settings);
 
+    public DistillerConfig()
+    {
+        // A combination's terms take their settings from their own sections of this config.
+        foreach (var reader in settings.Values.OfType<IReadsOtherMethodSettings>()) reader.ReadOtherMethodsFrom(SettingsOf);
+    }
+
     private string method = "crld";
 
     /// <summary>The method's name; an unknown one is refused with the list of valid names.</summary>

@@ -41,9 +41,9 @@ public sealed class CrossViewDistiller : Distiller
         var pair = method.CrossViewPair(settings);
         if (pair is null)
         {
-            var composable = MethodRegistry.All.Where(m => m.CrossViewPair(m.CreateSettings()) != null).Select(m => m.Name);
+            var composable = MethodRegistry.All.Where(m => !m.IsCombination && m.CrossViewPair(m.CreateSettings()) != null).Select(m => m.Name);
             throw new ArgumentException(
-                $"distiller.cross_view applies to {string.Join(", ", composable)} (crld already is kd with cross-view consistency), not {method.Name}");
+                $"distiller.cross_view applies to {string.Join(", ", composable)} and combinations of them (crld already is kd with cross-view consistency), not {method.Name}");
         }
         return new CrossViewDistiller(parts, weights, method.Name, pair);
     }

@@ -45,6 +45,15 @@ public interface IMethodDescriptor
 
     /// <summary>Null when the method has no reference vectors.</summary>
     LossConformanceEvaluator? Conformance => null;
+
+    /// <summary>True for a method built from other methods (combo): studies compare the methods themselves.</summary>
+    bool IsCombination => false;
+
+    /// <summary>
+    /// Checks the settings when the config is loaded, before anything starts; throws an
+    /// <see cref="ArgumentException"/> naming the key. Most methods check theirs when their distiller is built.
+    /// </summary>
+    void Validate(object settings) { }
 }
 
 /// <summary>The settings of a method that has none (cross-entropy alone): no config section.</summary>

@@ -18,8 +18,8 @@ public sealed record StudyPlan
     /// <summary>The teacher's own epochs and LR decay (it may train longer than the students).</summary>
     public int TeacherEpochs { get; init; } = 4;
     public IReadOnlyList<int> TeacherDecayStages { get; init; } = new[] { 3 };
-    /// <summary>The distillation methods compared with the baseline: by default every one the registry knows.</summary>
-    public IReadOnlyList<string> Methods { get; init; } = MethodRegistry.Distillation.Select(m => m.Name).ToArray();
+    /// <summary>The distillation methods compared with the baseline: by default every one the registry knows (combinations only when asked for).</summary>
+    public IReadOnlyList<string> Methods { get; init; } = MethodRegistry.Distillation.Where(m => !m.IsCombination).Select(m => m.Name).ToArray();
     /// <summary>
     /// The seeds every student run (baseline and each method) is repeated with; the same seed gives every
     /// method the same student initialisation and data order, so gains are paired per seed. The teacher is

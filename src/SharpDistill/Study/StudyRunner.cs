@@ -19,9 +19,9 @@ public sealed record StudyOutcome(string Name, StudyRunRole Role, string RunDire
 }
 
 /// <summary>
-/// Runs a <see cref="StudyPlan"/>: each run gets a directory named after its role and the hash of
-/// its resolved config, so a run whose config did not change and that finished is reused (the
-/// teacher especially), and an interrupted study resumes where it stopped. Ends with the report.
+/// Runs a <see cref="StudyPlan"/>: each run is cached by <see cref="StudyRunCache"/> (a directory named
+/// after its role and the hash of its resolved config), so a run whose config did not change and that
+/// finished is reused (the teacher especially), and an interrupted study resumes where it stopped. Ends with the report.
 /// </summary>
 public sealed class StudyRunner
 {
@@ -91,46 +91,14 @@ public sealed class StudyRunner
         var settings = new List<string> { $"distiller.method={method}", $"models.student={model}" };
         settings.AddRange(specific);
         settings.AddRange(plan.Overrides);
-        var config = RunConfig.Load(plan.ConfigFiles, settings);
-        // The directory name carries the config hash: same settings, same directory, so a finished run is reused.
-        config.Experiment.OutputDir = plan.OutputDirectory;
-        config.Experiment.Name = "";
-        config.Experiment.Name = $"{role}-{ConfigWriter.Hash(config)[..10]}";
-        return config;
+        return Cache.Resolve(role, plan.ConfigFiles, settings);
     }
+
+    private StudyRunCache Cache => new(plan.OutputDirectory, print);
 
     private StudyOutcome Train(string name, StudyRunRole role, RunConfig config, string model, StopSignal? stop,
-        TeacherOutputCache? teacherCache = null)
-    {
-        var directory = RunFactory.RunDirectory(config);
-        var latest = Path.Combine(directory, "checkpoints", "latest.safetensors");
-        var parameters = ParameterCount(model, config);
-        if (File.Exists(latest))
-        {
-            var state = CheckpointFile.ReadState(latest);
-            if (state.Epoch >= config.Solver.Epochs && state.StepsIntoEpoch == 0)
-            {
-                print($"{name}: reusing the finished run {directory} (same config; best test top-1 {state.BestTop1:0.00})");
-                return new StudyOutcome(name, role, directory, null, true, TimeSpan.Zero, model, parameters);
-            }
-        }
-        var clock = Stopwatch.StartNew();
-        print($"{name}: training {model}{(config.Distiller.Descriptor.NeedsTeacher ? $" from {config.Models.Teacher}" : "")} " +
-              $"with {config.Distiller.Method} for {config.Solver.Epochs} epochs -> {directory}");
-        using var setup = RunFactory.Create(config);
-        setup.Distiller.TeacherCache = teacherCache;
-        using var trainer = new Trainer(setup, line => print("  " + line));
-        var result = trainer.Run(resume: File.Exists(latest), stop);
-        return new StudyOutcome(name, role, directory, result, false, clock.Elapsed, model, parameters);
-    }
-
-    /// <summary>The model's size as the run builds it: classes and channels from the dataset itself.</summary>
-    private static long ParameterCount(string model, RunConfig config)
-    {
-        var test = RunFactory.OpenSplit(config, train: false);
-        using var network = ModelZoo.Create(model, new ModelOptions(test.NumClasses, test.Geometry.Channels, RunFactory.VariantFor(config.Dataset.Name)));
-        return network.ParameterCount();
-    }
+        TeacherOutputCache? teacherCache = null) =>
+        Cache.Train(name, role, config, model, stop, teacherCache);
 
     private StudyResult Finish(List<StudyOutcome> outcomes, Stopwatch clock, bool stopped)
     {

@@ -20,14 +20,17 @@ public class ShippedConfigsTests
     [MemberData(nameof(ConfigFiles))]
     public void EveryShippedConfigLoads(string relativePath) => LoadShipped(relativePath);
 
-    /// <summary>A shipped config; a study config's own seeds: key is split off first, as `study` does.</summary>
+    /// <summary>
+    /// A shipped config; a study or sweep config's own keys (seeds:, grid:, teacher_checkpoints:) are split off
+    /// first, as `study` and `sweep` do.
+    /// </summary>
     private static RunConfig LoadShipped(string relativePath)
     {
         var path = Path.Combine(RepoPaths.Root, relativePath);
         using var temp = new TempDirectory();
         var runSettings = temp.PathOf("settings.yaml");
-        if (SharpDistill.Study.StudySeeds.SplitFile(path, runSettings) is not null) path = runSettings;
-        return RunConfig.Load(new[] { path }, Array.Empty<string>());
+        SharpDistill.Sweep.SweepFile.Split(path, runSettings);
+        return RunConfig.Load(new[] { runSettings }, Array.Empty<string>());
     }
 
     [Theory]
