@@ -33,6 +33,7 @@ public static class CliApp
         root.Subcommands.Add(ConformanceCommand.Create());
         root.Subcommands.Add(ImportCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(TransferCommand.Create());
         return root;
     }
 
