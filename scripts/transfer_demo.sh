@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The CPU-scale transfer demonstration (docs/transfer.md): on Fashion-MNIST, train a resnet20 teacher
 # on classes 0-4 once, then for each seed the resnet8 baseline and the same student distilled with each
-# method, then probe every student's frozen features on classes 5-9 with a new linear classifier, in
-# both batch-norm modes. Every step is an ordinary, resumable run under runs/transfer_demo (a finished
+# method, then probe every student's (and the teacher's) frozen features on classes 5-9 with a new linear
+# classifier, in both batch-norm modes. Every step is an ordinary, resumable run under runs/transfer_demo (a finished
 # run is skipped), and the table is printed by scripts/transfer_demo_table.py.
 #
 #   scripts/transfer_demo.sh                  # seeds 0 1 2, methods kd dcd
@@ -36,8 +36,10 @@ for seed in $SEEDS; do
     run $method-seed$seed distill -c "$config" --set distiller.method=$method --set experiment.seed=$seed \
       --set experiment.name=$method-seed$seed --set log.progress=false
   done
-  for method in ce $METHODS; do
+  # The teacher's own features too (one teacher; each seed gives its probe another init and data order).
+  for method in teacher ce $METHODS; do
     student=$OUT/$method-seed$seed/checkpoints/latest.safetensors
+    [[ $method == teacher ]] && student=$OUT/teacher_res20/checkpoints/latest.safetensors
     run probe-bn_train-$method-seed$seed transfer "$student" -c $CONFIGS/probe_res8.yaml \
       --set experiment.seed=$seed --set experiment.name=probe-bn_train-$method-seed$seed --set log.progress=false
     run probe-bn_frozen-$method-seed$seed transfer "$student" --strict -c $CONFIGS/probe_res8.yaml \

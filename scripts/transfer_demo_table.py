@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Prints the table of the CPU-scale transfer demonstration (scripts/transfer_demo.sh, docs/transfer.md).
 
-For each student (baseline `ce` and each method) and each batch-norm mode of the probe: the probe's
+For the teacher and each student (baseline `ce` and each method) and each batch-norm mode of the probe: the probe's
 last-epoch top-1 on the target classes, mean +- sample std over seeds with every seed's value, and the
 paired difference to the baseline's probe of the same seed with a 95 % Student-t interval. The
 source-task top-1 of each student (last epoch) is shown beside it. Reads only metrics.jsonl files.
@@ -39,7 +39,7 @@ def main(out):
         value = last_top1(os.path.join(out, name))
         if value is not None:
             probes.setdefault((m.group(1), m.group(2)), {})[int(m.group(3))] = value
-    methods = ["ce"] + sorted({method for (_, method) in probes if method != "ce"})
+    methods = ["teacher", "ce"] + sorted({method for (_, method) in probes if method not in ("ce", "teacher")})
     print("| probe BN mode | student | source top-1 (classes 0-4) | probe top-1 (classes 5-9), mean ± std | per seed | vs baseline, paired (95 % CI) |")
     print("|---|---|---|---|---|---|")
     for mode in ["train", "frozen"]:
@@ -49,20 +49,21 @@ def main(out):
             if not values:
                 continue
             seeds = sorted(values)
-            source = [last_top1(os.path.join(out, f"{method}-seed{s}")) for s in seeds]
+            source = ([last_top1(os.path.join(out, "teacher_res20"))] if method == "teacher"
+                      else [last_top1(os.path.join(out, f"{method}-seed{s}")) for s in seeds])
             source_text = ", ".join(f"{v:.2f}" for v in source if v is not None)
             mean, std = summary([values[s] for s in seeds])
             per_seed = ", ".join(f"{values[s]:.2f}" for s in seeds)
             gain = ""
             paired = [values[s] - base[s] for s in seeds if s in base]
-            if method != "ce" and paired:
+            if method not in ("ce", "teacher") and paired:
                 d_mean, d_std = summary(paired)
                 if len(paired) > 1:
                     half = T95[min(len(paired) - 2, len(T95) - 1)] * d_std / math.sqrt(len(paired))
                     gain = f"{d_mean:+.2f} ({d_mean - half:+.2f} to {d_mean + half:+.2f})"
                 else:
                     gain = f"{d_mean:+.2f} (one seed: no interval)"
-            name = "baseline (CE)" if method == "ce" else method.upper()
+            name = {"ce": "baseline resnet8 (CE)", "teacher": "teacher resnet20"}.get(method, "resnet8 + " + method.upper())
             std_text = f" ± {std:.2f}" if not math.isnan(std) else ""
             print(f"| {mode} | {name} | {source_text} | {mean:.2f}{std_text} | {per_seed} | {gain} |")
 
