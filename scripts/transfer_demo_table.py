@@ -40,7 +40,7 @@ def main(out):
         if value is not None:
             probes.setdefault((m.group(1), m.group(2)), {})[int(m.group(3))] = value
     methods = ["teacher", "ce"] + sorted({method for (_, method) in probes if method not in ("ce", "teacher")})
-    print("| probe BN mode | student | source top-1 (classes 0-4) | probe top-1 (classes 5-9), mean ± std | per seed | vs baseline, paired (95 % CI) |")
+    print("| probe BN mode | features of | source top-1 (classes 0-4) | probe top-1 (classes 5-9), mean ± std | per seed | vs baseline, paired (95 % CI) |")
     print("|---|---|---|---|---|---|")
     for mode in ["train", "frozen"]:
         base = probes.get((mode, "ce"), {})

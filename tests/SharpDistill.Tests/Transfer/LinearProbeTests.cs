@@ -134,6 +134,39 @@ public class LinearProbeTests
         }
     }
 
+    /// <summary>The published case: a CIFAR student (standard variant, 32-pixel input) probed on STL-10's 96-pixel images.</summary>
+    [Fact]
+    public void A_cifar_student_probes_stl10_at_32_pixels()
+    {
+        using var dir = new TempDirectory();
+        using (var student = ModelZoo.Create("resnet8", new ModelOptions(100)))
+            CheckpointFile.Save(dir.PathOf("cifar.safetensors"), new CheckpointState
+            {
+                Kind = "latest", Epoch = 240, BestTop1 = 0, BestEpoch = 1, Seed = 0, Method = "dcd", Student = "resnet8", NumClasses = 100,
+                InChannels = 3, Variant = nameof(ModelVariant.Standard), ConfigYaml = "", LibTorchVersion = "test", SharpDistillVersion = "test",
+            }, student, [], null);
+        var stl = dir.Directory("stl10_binary");
+        Stl10Tests.WriteSplit(stl, "train", Enumerable.Range(0, 20).Select(i => (byte)(i % 10 + 1)).ToArray());
+        Stl10Tests.WriteSplit(stl, "test", Enumerable.Range(0, 10).Select(i => (byte)(i + 1)).ToArray());
+        string[] settings =
+        [
+            $"transfer.checkpoint={dir.PathOf("cifar.safetensors")}", "models.student=resnet8", "dataset.name=stl10", $"dataset.root={dir.Path}",
+            "dataset.num_workers=1", $"experiment.output_dir={dir.PathOf("runs")}", "log.progress=false", "log.tensorboard=false",
+        ];
+        var protocol = RunConfig.Load((TransferRunFactory.ProtocolYaml, "the linear-probe protocol"), [], settings).Solver;
+        Assert.Equal((OptimizerName.Sgd, 0.05, 0.9, 5e-4, 64, 120), (protocol.Optimizer, protocol.Lr, protocol.Momentum, protocol.WeightDecay, protocol.BatchSize, protocol.Epochs));
+        Assert.Equal([30, 60, 90], protocol.LrDecayStages);
+        Assert.Equal(0.1, protocol.LrDecayRate);
+        var config = RunConfig.Load((TransferRunFactory.ProtocolYaml, "the linear-probe protocol"), [], [.. settings, "solver.epochs=1"]);
+        using var setup = TransferRunFactory.Create(config);
+        using (var batch = setup.TrainLoader.Epoch(1).First())
+            Assert.Equal([20L, 3, 32, 32], batch.Views[0].Shape);
+        using var trainer = new Trainer(setup, _ => { });
+        var result = trainer.Run();
+        Assert.Equal(1, result.EpochsCompleted);
+        Assert.Equal(10, Assert.IsType<ProbeModel>(setup.Distiller.Student).NumClasses);
+    }
+
     [Fact]
     public void A_checkpoint_of_an_unknown_model_is_refused_naming_it()
     {
