@@ -35,6 +35,7 @@ public static class CliApp
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(LaunchCommand.Create());
         root.Subcommands.Add(SweepCommand.Create());
+        root.Subcommands.Add(TransferCommand.Create());
         return root;
     }
 

@@ -44,6 +44,9 @@ internal static class ConfigValidation
         AtLeast("dataset.test_limit", dataset.TestLimit, 0, " (0 means every image)");
         AtLeast("experiment.seed", config.Experiment.Seed, 0);
         AtLeast("log.save_every", config.Log.SaveEvery, 0, " (0 means only latest and best)");
+        if (dataset.Classes.Any(c => c < 0) || dataset.Classes.Distinct().Count() != dataset.Classes.Count)
+            problems.Add($"dataset.classes must list distinct class numbers (0 and up), got [{string.Join(", ", dataset.Classes)}]");
+        AtLeast("transfer.image_size", config.Transfer.ImageSize, 1);
 
         try
         {

@@ -17,6 +17,8 @@ public sealed class RunConfig
     public SolverConfig Solver { get; set; } = new();
     public LogConfig Log { get; set; } = new();
     public ComputeConfig Compute { get; set; } = new();
+    /// <summary>The linear probe of `sharpdistill transfer` (ignored by every other verb).</summary>
+    public TransferConfig Transfer { get; set; } = new();
 
     /// <summary>Defaults, then each YAML file in order, then each --set assignment in order.</summary>
     public static RunConfig Load(IEnumerable<string> yamlFiles, IEnumerable<string> assignments) =>
@@ -59,6 +61,8 @@ public enum DatasetName
     Imagenet,
     /// <summary>root/train/&lt;class&gt;/… and root/val/&lt;class&gt;/…, read like ImageNet (224-pixel crops).</summary>
     ImageFolder,
+    /// <summary>STL-10's labelled splits from the binary release (stl10_binary/train_X.bin, …); a transfer target.</summary>
+    Stl10,
 }
 
 public sealed class DatasetConfig
@@ -73,6 +77,11 @@ public sealed class DatasetConfig
     public int TrainLimit { get; set; } = 0;
     /// <summary>Use only the first N test images (0 = all).</summary>
     public int TestLimit { get; set; } = 0;
+    /// <summary>
+    /// Keep only these classes, relabelled 0..k-1 in this order (empty = every class), before the limits
+    /// apply; e.g. [0, 1, 2, 3, 4] to distil on half of a dataset and probe on the other half.
+    /// </summary>
+    public List<int> Classes { get; set; } = new();
 }
 
 public sealed class ModelsConfig

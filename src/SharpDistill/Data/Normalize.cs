@@ -16,6 +16,12 @@ public sealed class Normalize
     /// <summary>Fashion-MNIST training-set statistics (one channel).</summary>
     public static readonly Normalize FashionMnist = new([0.2860f], [0.3530f]);
 
+    /// <summary>STL-10 statistics, as the CRD/DCD transfer scripts normalise it (docs/transfer.md).</summary>
+    public static readonly Normalize Stl10 = new([0.4467f, 0.4398f, 0.4066f], [0.2603f, 0.2566f, 0.2712f]);
+
+    /// <summary>Tiny-ImageNet statistics of the CRD/DCD transfer scripts (training uses <see cref="ImageNet"/>'s).</summary>
+    public static readonly Normalize TinyImageNetTransfer = new([0.4802f, 0.4481f, 0.3975f], [0.2770f, 0.2691f, 0.2821f]);
+
     private readonly float[] mean;
     private readonly float[] std;
 

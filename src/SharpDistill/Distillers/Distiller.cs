@@ -58,7 +58,7 @@ public abstract class Distiller : IDisposable
     }
 
     /// <summary>Every parameter the optimizer updates: the student's and the extra modules'.</summary>
-    public IEnumerable<Tensor> TrainableParameters() =>
+    public virtual IEnumerable<Tensor> TrainableParameters() =>
         Student.Parameters().Concat(extras.SelectMany(e => e.Value.Parameters()));
 
     /// <summary>The training forward of one batch: <paramref name="views"/> holds <see cref="ViewCount"/> tensors.</summary>

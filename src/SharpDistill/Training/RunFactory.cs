@@ -108,6 +108,7 @@ public static class RunFactory
     {
         var root = string.IsNullOrWhiteSpace(config.Dataset.Root) ? null : config.Dataset.Root;
         var dataset = DatasetCatalog.Open(CatalogName(config.Dataset.Name), train, root);
+        if (config.Dataset.Classes.Count > 0) dataset = SelectClasses(dataset, config.Dataset.Classes);
         return Limit(dataset, train ? config.Dataset.TrainLimit : config.Dataset.TestLimit);
     }
 
@@ -125,8 +126,21 @@ public static class RunFactory
         });
     }
 
+    /// <summary>dataset.classes applied to a split; a class the dataset does not have is a config error naming the key.</summary>
+    private static IDataset SelectClasses(IDataset dataset, IReadOnlyList<int> classes)
+    {
+        try
+        {
+            return new ClassSubsetDataset(dataset, classes);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigException($"dataset.classes: {e.Message}", e);
+        }
+    }
+
     /// <summary>dataset.num_workers, 0 meaning <see cref="DefaultWorkers"/> of this machine's cores.</summary>
-    private static int Workers(RunConfig config) => config.Dataset.NumWorkers > 0 ? config.Dataset.NumWorkers : DefaultWorkers(Environment.ProcessorCount);
+    public static int Workers(RunConfig config) => config.Dataset.NumWorkers > 0 ? config.Dataset.NumWorkers : DefaultWorkers(Environment.ProcessorCount);
 
     /// <summary>
     /// Data-loading threads when dataset.num_workers is 0: half the cores, at least one. libtorch's
@@ -159,21 +173,24 @@ public static class RunFactory
         DatasetName.TinyImagenet => "tiny-imagenet",
         DatasetName.Imagenet => "imagenet",
         DatasetName.ImageFolder => "image-folder",
+        DatasetName.Stl10 => "stl10",
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
 
     /// <summary>
     /// The reference CIFAR and ImageNet definitions pool a fixed final map; Tiny-ImageNet (64 px) and
-    /// (Fashion-)MNIST (28 px) need the global-pooling variant.
+    /// (Fashion-)MNIST (28 px) need the global-pooling variant, as does STL-10 (96 px) trained at its own size.
     /// </summary>
     public static ModelVariant VariantFor(DatasetName name) =>
-        name is DatasetName.TinyImagenet or DatasetName.FashionMnist or DatasetName.Mnist ? ModelVariant.TinyImageNet : ModelVariant.Standard;
+        name is DatasetName.TinyImagenet or DatasetName.FashionMnist or DatasetName.Mnist or DatasetName.Stl10
+            ? ModelVariant.TinyImageNet : ModelVariant.Standard;
 
     public static ViewPair ViewsFor(DatasetName name) => name switch
     {
         DatasetName.FashionMnist or DatasetName.Mnist => ViewPipelines.FashionMnist(),
         DatasetName.Cifar10 or DatasetName.Cifar100 => ViewPipelines.Cifar(),
         DatasetName.TinyImagenet => ViewPipelines.TinyImageNet(),
+        DatasetName.Stl10 => ViewPipelines.Padded(Stl10.Side, 12),
         DatasetName.Imagenet or DatasetName.ImageFolder => ViewPipelines.ImageNet(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };

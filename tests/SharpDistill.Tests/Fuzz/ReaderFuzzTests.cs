@@ -121,6 +121,23 @@ public class ReaderFuzzTests
     }
 
     [Fact]
+    public void Stl10BinaryFiles()
+    {
+        // Images and labels are fuzzed as one input: a mutant is cut at a seeded point into the two files.
+        using var temp = new TempDirectory();
+        Stl10Tests.WriteSplit(temp.Path, "train", [1, 10]);
+        var images = File.ReadAllBytes(temp.PathOf("train_X.bin"));
+        var labels = File.ReadAllBytes(temp.PathOf("train_y.bin"));
+        FuzzRunner.Run("STL-10 binary", [[.. images, .. labels]], bytes =>
+        {
+            var cut = Math.Max(0, bytes.Length - labels.Length);
+            File.WriteAllBytes(temp.PathOf("train_X.bin"), bytes[..cut]);
+            File.WriteAllBytes(temp.PathOf("train_y.bin"), bytes[cut..]);
+            Stl10.Load(train: true, temp.Path);
+        }, ContainerBound, typeof(DatasetException));
+    }
+
+    [Fact]
     public void CifarPythonPickles()
     {
         using var temp = new TempDirectory();

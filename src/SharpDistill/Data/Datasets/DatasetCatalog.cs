@@ -18,6 +18,7 @@ public static class DatasetCatalog
             ["imagenet"] = ((train, root) => ImageNet.Load(train, RequireRoot("imagenet", root)), Normalize.ImageNet),
             ["image-folder"] = ((train, root) => new ImageFolderDataset(
                 Path.Combine(RequireRoot("image-folder", root), train ? "train" : "val")), Normalize.ImageNet),
+            ["stl10"] = ((train, root) => Stl10.Load(train, RequireRoot("stl10", root)), Normalize.Stl10),
         };
 
     /// <summary>The dataset names <see cref="Open"/> accepts.</summary>
