@@ -52,14 +52,12 @@ public sealed class ServableCheckpoint : IDisposable
     /// <summary>Exports this checkpoint's network to <paramref name="onnxPath"/> with its serving metadata.</summary>
     public void ExportOnnx(string onnxPath, bool withFeatures)
     {
-        var metadata = Spec.ToMetadata();
-        metadata["sharpdistill.source_sha256"] = Sha256;
-        metadata["sharpdistill.config"] = ConfigYaml;
-        var model = OnnxExporter.Build(Network, new OnnxExportOptions
+        var provenance = new Dictionary<string, string>
         {
-            InputSize = (Spec.InputSize, Spec.InputSize), InChannels = Spec.Channels, WithFeatures = withFeatures, Metadata = metadata,
-        });
-        OnnxExporter.Write(model, onnxPath);
+            ["sharpdistill.source_sha256"] = Sha256,
+            ["sharpdistill.config"] = ConfigYaml,
+        };
+        OnnxExporter.Export(Network, Spec, onnxPath, withFeatures, provenance);
     }
 
     private static RunConfig LoadConfig(string yaml)
