@@ -27,7 +27,8 @@ public sealed class ServableCheckpoint : IDisposable
             throw new CheckpointException($"{path} is not a SharpDistill checkpoint (a .safetensors written by `sharpdistill train`, which records the architecture and dataset)");
         var state = CheckpointFile.ReadState(path);
         if (!ModelZoo.Contains(state.Student))
-            throw new CheckpointException($"{path} names the architecture '{state.Student}', which is not in the zoo (`sharpdistill models` lists them)");
+            throw new CheckpointException($"{path} names the architecture '{state.Student}', which is not in the zoo (`sharpdistill models` lists them): " +
+                "a network of your own is exported from code with OnnxExporter.Export (docs/library.md)");
         var config = LoadConfig(state.ConfigYaml);
         var variant = Enum.TryParse<ModelVariant>(state.Variant, out var v) ? v
             : throw new CheckpointException($"{path} names an unknown model variant '{state.Variant}'");
