@@ -177,4 +177,30 @@ public class ImportCommandTests
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains($"file not found: {temp.PathOf("absent.pth")}", result.Error);
     }
+
+    [Fact]
+    public void ATrainingScriptsCheckpointImportsOnlyWithAllowUnknownGlobals()
+    {
+        // resnet8_cifar10.pth's weights beside an argparse.Namespace and a numpy scalar (make_checkpoints.py).
+        using var temp = new TempDirectory();
+        var source = TestPaths.CheckpointData("resnet8_script.pth");
+        var target = temp.PathOf("teacher.safetensors");
+        var strict = CliRunner.Run("import", source, "--model", "resnet8", "--num-classes", "10", "--out", target);
+        Assert.True(strict.ExitCode == 2, strict.ToString());
+        Assert.Contains("resnet8_script.pth", strict.Error);
+        Assert.Contains("'argparse.Namespace'", strict.Error);
+        Assert.Contains("--allow-unknown-globals", strict.Error);
+        Assert.False(File.Exists(target));
+
+        var lenient = CliRunner.Run("import", source, "--model", "resnet8", "--num-classes", "10", "--out", target, "--allow-unknown-globals");
+        Assert.True(lenient.ExitCode == 0, lenient.ToString());
+        Assert.Contains("read as inert placeholders, never imported or called (4): _codecs.encode, argparse.Namespace, numpy.core.multiarray.scalar, numpy.dtype",
+            lenient.Output);
+        using var imported = Resnet8();
+        WeightsLoader.Load(imported, target);
+        var logits = Logits(imported);
+        var fromPyTorch = Expected.GetProperty("logits").GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        for (var i = 0; i < fromPyTorch.Length; i++)
+            Assert.True(Math.Abs(logits[i] - fromPyTorch[i]) <= 1e-5, $"logit {i}: {logits[i]} vs PyTorch's {fromPyTorch[i]}");
+    }
 }

@@ -41,6 +41,11 @@ public static class ImportCommand
             Description = "The top-level key holding the state dict (default: the top level itself, else 'state_dict', 'model_state_dict' or 'model')",
         };
         var outOption = new Option<string>("--out") { Description = "The safetensors file to write", Required = true };
+        var lenientOption = new Option<bool>("--allow-unknown-globals")
+        {
+            Description = "Read globals outside the allow-list (argparse.Namespace, numpy scalars, ...) as inert placeholders, " +
+                          "never imported or called, and name them; by default such a checkpoint is refused",
+        };
         var modelOptions = new ModelOptionArguments();
 
         var command = new Command("import", "Convert a PyTorch checkpoint of a zoo model into a safetensors state dict (strict: every key and shape must fit)");
@@ -49,6 +54,7 @@ public static class ImportCommand
         modelOptions.AddTo(command);
         command.Options.Add(keyOption);
         command.Options.Add(outOption);
+        command.Options.Add(lenientOption);
         command.SetAction(parseResult => CliErrors.Run(parseResult, () =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -62,7 +68,10 @@ public static class ImportCommand
             TorchRuntime.EnsureLoaded();
 
             using var model = ModelZoo.Create(name, options);
-            var report = TorchCheckpoint.ImportInto(model, source, new ImportOptions { StateDictKey = parseResult.GetValue(keyOption) });
+            var report = TorchCheckpoint.ImportInto(model, source, new ImportOptions
+            {
+                StateDictKey = parseResult.GetValue(keyOption), AllowUnknownGlobals = parseResult.GetValue(lenientOption),
+            });
             output.WriteLine(report.ToString());
 
             var metadata = new Dictionary<string, string>

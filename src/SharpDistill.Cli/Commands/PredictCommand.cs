@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using SharpDistill.Export;
+using SharpDistill.IO;
 using SharpDistill.Predict;
 using SharpDistill.Torch;
 using SharpDistill.Torch.Serialization;
@@ -17,7 +18,7 @@ public static class PredictCommand
         var model = new Option<string>("--model") { Description = "A SharpDistill checkpoint (.safetensors) or an ONNX file exported by `sharpdistill export`", Required = true };
         var top = new Option<int>("--top") { Description = "How many classes to show per image", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "One JSON object per image instead of a table" };
-        var logits = new Option<string?>("--logits") { Description = "Also write the raw logits [N, classes] to this .safetensors file (tensor \"logits\")" };
+        var logits = new Option<string?>("--logits") { Description = "Also write the raw logits [N, classes], one row per image in input order, to this .npy or .safetensors file (tensor \"logits\")" };
         var command = new Command("predict", "Classify images with a checkpoint or an exported ONNX model");
         command.Arguments.Add(images);
         command.Options.Add(model);
@@ -29,8 +30,9 @@ public static class PredictCommand
             var k = result.GetValue(top);
             if (k < 1) throw new ArgumentException($"--top must be at least 1, got {k}");
             var logitsPath = result.GetValue(logits);
-            if (logitsPath is not null && !logitsPath.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException($"--logits writes a .safetensors file, got '{logitsPath}'");
+            if (logitsPath is not null && !logitsPath.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase)
+                                       && !logitsPath.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"--logits writes a .npy or .safetensors file (chosen by the extension), got '{logitsPath}'");
             var files = ImageInputs.Collect(result.GetValue(images)!);
             var modelPath = result.GetValue(model)!;
             if (!File.Exists(modelPath)) throw new FileNotFoundException($"model not found: {modelPath}", modelPath);
@@ -73,21 +75,16 @@ public static class PredictCommand
             output.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0,5:0.0000}  {1,4}  {2}", score.Probability, score.Index, score.Name));
     }
 
-    // Through a temporary file renamed into place: an interrupted write never leaves a partial file.
+    // Both writers go through a temporary file renamed into place: an interrupted write never leaves a partial file.
     private static void WriteLogits(string path, float[] scores, int count, int classes)
     {
+        if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+        {
+            NpyFile.WriteFloat32(path, scores, count, classes);
+            return;
+        }
         TorchRuntime.EnsureLoaded();
-        var full = Path.GetFullPath(path);
-        var temporary = full + $".tmp-{Environment.ProcessId}";
-        try
-        {
-            using (var tensor = Tensor.FromArray(scores, count, classes))
-                SafeTensors.Save(temporary, new Dictionary<string, Tensor> { ["logits"] = tensor });
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        using var tensor = Tensor.FromArray(scores, count, classes);
+        SafeTensors.Save(path, new Dictionary<string, Tensor> { ["logits"] = tensor });
     }
 }

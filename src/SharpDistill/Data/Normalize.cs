@@ -25,6 +25,7 @@ public sealed class Normalize
     private readonly float[] mean;
     private readonly float[] std;
 
+    /// <summary>Per-channel statistics of pixels scaled to [0, 1]; one mean and one std per channel.</summary>
     public Normalize(float[] mean, float[] std)
     {
         if (mean.Length == 0 || mean.Length != std.Length)

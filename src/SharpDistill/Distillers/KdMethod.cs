@@ -5,8 +5,11 @@ namespace SharpDistill.Distillers;
 /// <summary>Hinton KD's settings (distiller.kd.*); mdistiller CFG.KD defaults.</summary>
 public sealed class KdSettings
 {
+    /// <summary>T: both distributions are softened by dividing the logits by T; the KL term is scaled by T².</summary>
     public double Temperature { get; set; } = 4.0;
+    /// <summary>Weight of the cross-entropy on the labels.</summary>
     public double CeWeight { get; set; } = 0.1;
+    /// <summary>Weight of the distillation term.</summary>
     public double KdWeight { get; set; } = 0.9;
 }
 

@@ -27,7 +27,8 @@ public sealed class ServableCheckpoint : IDisposable
             throw new CheckpointException($"{path} is not a SharpDistill checkpoint (a .safetensors written by `sharpdistill train`, which records the architecture and dataset)");
         var state = CheckpointFile.ReadState(path);
         if (!ModelZoo.Contains(state.Student))
-            throw new CheckpointException($"{path} names the architecture '{state.Student}', which is not in the zoo (`sharpdistill models` lists them)");
+            throw new CheckpointException($"{path} names the architecture '{state.Student}', which is not in the zoo (`sharpdistill models` lists them): " +
+                "a network of your own is exported from code with OnnxExporter.Export (docs/library.md)");
         var config = LoadConfig(state.ConfigYaml);
         var variant = Enum.TryParse<ModelVariant>(state.Variant, out var v) ? v
             : throw new CheckpointException($"{path} names an unknown model variant '{state.Variant}'");
@@ -52,14 +53,12 @@ public sealed class ServableCheckpoint : IDisposable
     /// <summary>Exports this checkpoint's network to <paramref name="onnxPath"/> with its serving metadata.</summary>
     public void ExportOnnx(string onnxPath, bool withFeatures)
     {
-        var metadata = Spec.ToMetadata();
-        metadata["sharpdistill.source_sha256"] = Sha256;
-        metadata["sharpdistill.config"] = ConfigYaml;
-        var model = OnnxExporter.Build(Network, new OnnxExportOptions
+        var provenance = new Dictionary<string, string>
         {
-            InputSize = (Spec.InputSize, Spec.InputSize), InChannels = Spec.Channels, WithFeatures = withFeatures, Metadata = metadata,
-        });
-        OnnxExporter.Write(model, onnxPath);
+            ["sharpdistill.source_sha256"] = Sha256,
+            ["sharpdistill.config"] = ConfigYaml,
+        };
+        OnnxExporter.Export(Network, Spec, onnxPath, withFeatures, provenance);
     }
 
     private static RunConfig LoadConfig(string yaml)

@@ -18,6 +18,12 @@ public sealed record OnnxExportOptions
 
     /// <summary>Key/value pairs stored as the model's metadata_props (normalisation, class names, source...).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Whole-network exports for your own <see cref="Models.ZooModel"/> types, consulted before the zoo's (<see cref="ZooModelExports.All"/>).</summary>
+    public IReadOnlyDictionary<Type, NetworkExport>? NetworkExports { get; init; }
+
+    /// <summary>Layer exports for your own layer types, added to <see cref="ModuleExporter.DefaultExports"/>.</summary>
+    public IReadOnlyDictionary<Type, LayerExport>? LayerExports { get; init; }
 }
 
 /// <summary>
@@ -37,10 +43,14 @@ public static class OnnxExporter
         if (network.Training)
             throw new OnnxExportException($"{network.GetType().Name} is in training mode; call Eval() before exporting (ONNX holds the inference form)");
         var builder = new OnnxGraphBuilder { InputSize = options.InputSize };
-        var exporter = new ModuleExporter(builder);
+        var layers = options.LayerExports is null
+            ? ModuleExporter.DefaultExports
+            : ModuleExporter.DefaultExports.Concat(options.LayerExports).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        var exporter = new ModuleExporter(builder, layers);
         var input = InputName;
         ExportedHeads heads;
-        if (ZooModelExports.All.TryGetValue(network.GetType(), out var export)) heads = export(exporter, network, input);
+        if (options.NetworkExports?.TryGetValue(network.GetType(), out var own) == true) heads = own(exporter, network, input);
+        else if (ZooModelExports.All.TryGetValue(network.GetType(), out var export)) heads = export(exporter, network, input);
         else if (options.WithFeatures)
             throw new OnnxExportException($"--with-features needs a zoo architecture; {network.GetType().Name} has no known pooled feature");
         else heads = new ExportedHeads(exporter.Emit(network, input), "");
@@ -64,6 +74,39 @@ public static class OnnxExporter
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         foreach (var (key, value) in options.Metadata) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return model;
+    }
+
+    /// <summary>
+    /// Exports <paramref name="network"/> (a zoo model or your own, e.g. a <see cref="Models.SequentialClassifier"/>)
+    /// to <paramref name="path"/> with <paramref name="spec"/> as its serving metadata, so that
+    /// <c>sharpdistill predict</c> and any ONNX Runtime program can prepare images for it
+    /// (docs/deploy.md lists the keys). The network is exported in eval mode and left in the mode it was in;
+    /// the file is written atomically.
+    /// </summary>
+    /// <param name="extraMetadata">More metadata entries (provenance, say); they may not replace the spec's.</param>
+    public static void Export(Models.ZooModel network, ServingSpec spec, string path, bool withFeatures = false,
+        IReadOnlyDictionary<string, string>? extraMetadata = null, IReadOnlyDictionary<Type, NetworkExport>? networkExports = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Channels != network.InChannels || spec.NumClasses != network.NumClasses)
+            throw new OnnxExportException(
+                $"the serving spec says {spec.Channels} channels and {spec.NumClasses} classes, but {network.Name} takes {network.InChannels} and has {network.NumClasses}");
+        var metadata = spec.ToMetadata();
+        foreach (var (key, value) in extraMetadata ?? new Dictionary<string, string>())
+            if (!metadata.TryAdd(key, value)) throw new ArgumentException($"metadata key '{key}' is the serving spec's own", nameof(extraMetadata));
+        var wasTraining = network.Training;
+        network.Eval();
+        try
+        {
+            var model = Build(network, new OnnxExportOptions
+            {
+                InputSize = (spec.InputSize, spec.InputSize), InChannels = spec.Channels, WithFeatures = withFeatures,
+                Metadata = metadata, NetworkExports = networkExports,
+            });
+            Write(model, path);
+        }
+        finally { network.Train(wasTraining); }
     }
 
     /// <summary>

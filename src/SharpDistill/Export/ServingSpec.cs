@@ -16,16 +16,20 @@ namespace SharpDistill.Export;
 /// </summary>
 public sealed record ServingSpec
 {
+    /// <summary>The network's name (a zoo name, or your own model's).</summary>
     public required string Model { get; init; }
+    /// <summary>Input channels: 1 (grayscale) or 3 (RGB).</summary>
     public required int Channels { get; init; }
     /// <summary>Height and width of the network input.</summary>
     public required int InputSize { get; init; }
     /// <summary>When set, the shorter side is resized to this first and the centre <see cref="InputSize"/> square cropped (ImageNet eval).</summary>
     public int? ResizeShorterSide { get; init; }
+    /// <summary>Per-channel mean and std of pixels scaled to [0, 1], subtracted and divided by before the network.</summary>
     public required IReadOnlyList<float> Mean { get; init; }
     public required IReadOnlyList<float> Std { get; init; }
     /// <summary>Class names in label order, or empty when the dataset has none at hand.</summary>
     public IReadOnlyList<string> ClassNames { get; init; } = [];
+    /// <summary>The network's outputs.</summary>
     public required int NumClasses { get; init; }
 
     private const string Prefix = "sharpdistill.";

@@ -36,6 +36,7 @@ public static class ZooModelExports
             Classify(e, m, Chain(e, m, x, "conv1", "bn1", ReluStep, "layer1", "layer2", "layer3", "conv2", "bn2", ReluStep), "linear"),
         [typeof(ImageNetResNet)] = ImageNetResNetExport,
         [typeof(MobileNetV1)] = (e, m, x) => Classify(e, m, e.EmitChild(m, "model", x), "fc"),
+        [typeof(SequentialClassifier)] = (e, m, x) => Classify(e, m, e.EmitChild(m, "features", x), "classifier"),
     };
 
     private static ExportedHeads Classify(ModuleExporter e, Module model, string map, string classifier)

@@ -16,6 +16,13 @@ internal interface IPickleVocabulary
     /// <summary>Pickle's BUILD: restores <paramref name="state"/> into <paramref name="instance"/>, or throws <see cref="PickleDataException"/>.</summary>
     void Build(object? instance, object? state);
 
+    /// <summary>
+    /// Pickle's NEWOBJ: a new instance of the class <paramref name="cls"/> (cls.__new__(cls, *args)).
+    /// torch.save never emits it for tensors; by default it is refused.
+    /// </summary>
+    object NewObject(object? cls, PickleTuple args) =>
+        throw new PickleDataException($"creating an instance of {PickleFormatting.TypeName(cls)} {PickleFormatting.Describe(cls)} is not supported");
+
     /// <summary>Every allowed global, for the refusal message.</summary>
     string AllowedNames { get; }
 

@@ -192,6 +192,16 @@ internal sealed class PickleMachine
                 var callable = Pop();
                 stack.Add(vocabulary.Reduce(callable, args));
                 break;
+            case PickleOpcode.NEWOBJ:
+                var newArgs = Pop() as PickleTuple ?? throw new PickleDataException("the arguments of NEWOBJ must be a tuple");
+                stack.Add(vocabulary.NewObject(Pop(), newArgs));
+                break;
+            case PickleOpcode.NEWOBJ_EX:
+                var keywordArgs = Pop() as PickleDict ?? throw new PickleDataException("the keyword arguments of NEWOBJ_EX must be a dict");
+                var positional = Pop() as PickleTuple ?? throw new PickleDataException("the arguments of NEWOBJ_EX must be a tuple");
+                if (keywordArgs.Count > 0) positional = new PickleTuple([.. positional, keywordArgs]);
+                stack.Add(vocabulary.NewObject(Pop(), positional));
+                break;
             case PickleOpcode.BUILD:
                 var state = Pop();
                 vocabulary.Build(Peek(), state);

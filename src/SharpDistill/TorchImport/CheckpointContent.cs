@@ -33,4 +33,7 @@ public sealed class CheckpointContent
     public object? Root { get; }
 
     public IReadOnlyCollection<CheckpointStorage> Storages { get; }
+
+    /// <summary>Globals outside the allow-list that were read as inert placeholders (lenient mode only; sorted).</summary>
+    public IReadOnlyList<string> Placeholders { get; internal set; } = [];
 }

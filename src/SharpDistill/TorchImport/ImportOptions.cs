@@ -24,5 +24,14 @@ public sealed record ImportOptions
     /// <summary>With true (the default), missing and unexpected keys are errors, as in PyTorch's load_state_dict.</summary>
     public bool Strict { get; init; } = true;
 
+    /// <summary>
+    /// Opt-in leniency for checkpoints written by training scripts, which often pickle more than the
+    /// weights (an argparse.Namespace of the run's options, numpy scalars for the best accuracy).
+    /// True: every global outside the allow-list is read as an inert placeholder — never imported,
+    /// never called, its arguments and state dropped — and named in <see cref="ImportReport.Placeholders"/>,
+    /// so the tensors beside it still import. False (the default): such a file is refused.
+    /// </summary>
+    public bool AllowUnknownGlobals { get; init; }
+
     public static ImportOptions Default { get; } = new();
 }

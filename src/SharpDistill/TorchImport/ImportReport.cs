@@ -34,6 +34,9 @@ public sealed record ImportReport
     /// <summary>Entries whose dtype was converted to the module's, as "name: float16 → float32".</summary>
     public required IReadOnlyList<string> Converted { get; init; }
 
+    /// <summary>Globals outside the allow-list read as inert placeholders (only with <see cref="ImportOptions.AllowUnknownGlobals"/>).</summary>
+    public IReadOnlyList<string> Placeholders { get; init; } = [];
+
     public override string ToString()
     {
         var text = new StringBuilder($"imported {Loaded.Count} tensors from '{Path}' ({Format} format, state dict at {StateDictLocation})");
@@ -47,6 +50,7 @@ public sealed record ImportReport
         List("missing", Missing);
         List("unexpected", Unexpected);
         List("converted", Converted);
+        List("read as inert placeholders, never imported or called", Placeholders);
         return text.ToString();
     }
 }

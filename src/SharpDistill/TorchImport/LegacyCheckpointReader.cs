@@ -15,11 +15,11 @@ internal static class LegacyCheckpointReader
     public static readonly BigInteger MagicNumber = BigInteger.Parse("1950a86a20f9469cfc6c", System.Globalization.NumberStyles.HexNumber);
     private const long ProtocolVersion = 1001;
 
-    public static CheckpointContent Read(string path, Stream file)
+    public static CheckpointContent Read(string path, Stream file, IPickleVocabulary? vocabulary = null)
     {
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("reading PyTorch checkpoints needs a little-endian machine");
         var source = $"'{path}'";
-        object? Next(Func<object?, object>? persistentLoad = null) => StrictUnpickler.Load(file, source, persistentLoad, file.Position);
+        object? Next(Func<object?, object>? persistentLoad = null) => StrictUnpickler.Load(file, source, persistentLoad, file.Position, vocabulary);
 
         var magic = Next();
         if (!(magic is BigInteger m && m == MagicNumber))

@@ -21,10 +21,12 @@ internal static class StrictUnpickler
     /// <paramref name="baseOffset"/>. <paramref name="persistentLoad"/> resolves BINPERSID ids
     /// (a pickle that uses one without it is refused).
     /// </summary>
-    public static object? Load(Stream stream, string source, Func<object?, object>? persistentLoad = null, long baseOffset = 0) =>
-        PickleMachine.Load(stream, TorchGlobals.Instance,
+    /// <param name="vocabulary">The globals that may be named; null: <see cref="TorchGlobals"/> (strict).</param>
+    public static object? Load(Stream stream, string source, Func<object?, object>? persistentLoad = null, long baseOffset = 0,
+        IPickleVocabulary? vocabulary = null) =>
+        PickleMachine.Load(stream, vocabulary ?? TorchGlobals.Instance,
             (offset, message) => new CheckpointFormatException($"{source}, byte {offset}: {message}"), persistentLoad, baseOffset);
 
-    public static object? Load(byte[] pickle, string source, Func<object?, object>? persistentLoad = null) =>
-        Load(new MemoryStream(pickle, writable: false), source, persistentLoad);
+    public static object? Load(byte[] pickle, string source, Func<object?, object>? persistentLoad = null, IPickleVocabulary? vocabulary = null) =>
+        Load(new MemoryStream(pickle, writable: false), source, persistentLoad, 0, vocabulary);
 }

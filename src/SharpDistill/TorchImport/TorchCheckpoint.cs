@@ -12,15 +12,27 @@ namespace SharpDistill.TorchImport;
 public static class TorchCheckpoint
 {
     /// <summary>The object graph saved in <paramref name="path"/>, with every storage read into memory.</summary>
+    /// <param name="allowUnknownGlobals">
+    /// False (the default): a global outside the allow-list refuses the file. True: it is read as an
+    /// inert placeholder (never imported, never called) and named in <see cref="CheckpointContent.Placeholders"/>.
+    /// </param>
     /// <exception cref="CheckpointFormatException">The file is not a readable, safe torch.save checkpoint.</exception>
-    public static CheckpointContent Load(string path)
+    public static CheckpointContent Load(string path, bool allowUnknownGlobals = false)
+    {
+        var lenient = allowUnknownGlobals ? new PlaceholderGlobals() : null;
+        var content = Read(path, lenient);
+        content.Placeholders = lenient?.Names ?? [];
+        return content;
+    }
+
+    private static CheckpointContent Read(string path, IPickleVocabulary? vocabulary)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
         Span<byte> head = stackalloc byte[4];
         var count = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         file.Position = 0;
-        if (count == 4 && head[0] == 'P' && head[1] == 'K' && head[2] is 3 or 5) return ZipCheckpointReader.Read(path, file);
-        if (count > 0 && head[0] == (byte)PickleOpcode.PROTO) return LegacyCheckpointReader.Read(path, file);
+        if (count == 4 && head[0] == 'P' && head[1] == 'K' && head[2] is 3 or 5) return ZipCheckpointReader.Read(path, file, vocabulary);
+        if (count > 0 && head[0] == (byte)PickleOpcode.PROTO) return LegacyCheckpointReader.Read(path, file, vocabulary);
         throw new CheckpointFormatException(count == 0
             ? $"'{path}' is empty"
             : $"'{path}' is neither a zip checkpoint nor a legacy torch.save stream (it starts with bytes {Convert.ToHexString(head[..count])})");
@@ -34,7 +46,7 @@ public static class TorchCheckpoint
     public static Dictionary<string, Tensor> LoadStateDict(string path, ImportOptions? options = null)
     {
         options ??= ImportOptions.Default;
-        var checkpoint = Load(path);
+        var checkpoint = Load(path, options.AllowUnknownGlobals);
         var (_, found) = StateDictLocator.Find(checkpoint, options.StateDictKey);
         var result = new Dictionary<string, Tensor>();
         try
@@ -56,6 +68,10 @@ public static class TorchCheckpoint
     /// </summary>
     /// <exception cref="StateDictMismatchException">Missing, unexpected (when strict) or mis-shaped keys, all listed.</exception>
     /// <exception cref="CheckpointFormatException">The file is not a readable, safe torch.save checkpoint, or holds no state dict.</exception>
-    public static ImportReport ImportInto(Module module, string path, ImportOptions? options = null) =>
-        StateDictImporter.Import(module, Load(path), options ?? ImportOptions.Default);
+    public static ImportReport ImportInto(Module module, string path, ImportOptions? options = null)
+    {
+        options ??= ImportOptions.Default;
+        var checkpoint = Load(path, options.AllowUnknownGlobals);
+        return StateDictImporter.Import(module, checkpoint, options) with { Placeholders = checkpoint.Placeholders };
+    }
 }

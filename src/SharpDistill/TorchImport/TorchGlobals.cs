@@ -16,7 +16,8 @@ internal sealed class TorchGlobals : IPickleVocabulary
     string IPickleVocabulary.AllowedNames => AllowedNames;
 
     public string RefusalAdvice =>
-        "If the checkpoint pickles a whole model or other objects, re-save just the weights (model.state_dict()) in PyTorch";
+        "If the checkpoint pickles a whole model or other objects, re-save just the weights (model.state_dict()) in PyTorch, " +
+        "or read the tensors anyway with the unknown globals as inert placeholders (sharpdistill import --allow-unknown-globals; ImportOptions.AllowUnknownGlobals)";
 
     object? IPickleVocabulary.Resolve(string module, string name) => Resolve(module, name);
 

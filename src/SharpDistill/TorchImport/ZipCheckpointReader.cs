@@ -1,3 +1,4 @@
+using SharpDistill.Pickle;
 using System.IO.Compression;
 using System.Text;
 
@@ -11,7 +12,7 @@ namespace SharpDistill.TorchImport;
 /// </summary>
 internal static class ZipCheckpointReader
 {
-    public static CheckpointContent Read(string path, Stream file)
+    public static CheckpointContent Read(string path, Stream file, IPickleVocabulary? vocabulary = null)
     {
         ZipArchive zip;
         try
@@ -26,7 +27,7 @@ internal static class ZipCheckpointReader
         {
             try
             {
-                return ReadArchive(path, zip);
+                return ReadArchive(path, zip, vocabulary);
             }
             catch (InvalidDataException e)
             {
@@ -36,7 +37,7 @@ internal static class ZipCheckpointReader
         }
     }
 
-    private static CheckpointContent ReadArchive(string path, ZipArchive zip)
+    private static CheckpointContent ReadArchive(string path, ZipArchive zip, IPickleVocabulary? vocabulary)
     {
         var prefix = ArchivePrefix(path, zip);
         CheckVersion(path, zip, prefix);
@@ -45,7 +46,7 @@ internal static class ZipCheckpointReader
         var pickleEntry = prefix + "data.pkl";
         var pickle = ReadEntry(path, zip.GetEntry(pickleEntry)!);
         var storages = new StorageTable(legacy: false);
-        var root = StrictUnpickler.Load(pickle, $"'{path}' entry '{pickleEntry}'", storages.Resolve);
+        var root = StrictUnpickler.Load(pickle, $"'{path}' entry '{pickleEntry}'", storages.Resolve, vocabulary);
 
         foreach (var storage in storages.All)
         {

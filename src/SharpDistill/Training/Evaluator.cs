@@ -10,6 +10,9 @@ public readonly record struct Evaluation(double Top1, double Top5, double Loss, 
 /// <summary>Evaluates a model on a clean test set, in eval mode under inference mode.</summary>
 public static class Evaluator
 {
+    /// <summary>Top-1, top-5 and mean cross-entropy of <paramref name="model"/> over every batch of <paramref name="loader"/>; the model's train/eval mode is restored afterwards.</summary>
+    /// <param name="device">Where the model is; batches are moved there.</param>
+    /// <param name="epoch">Passed to the loader (matters only for a shuffling or augmenting loader).</param>
     public static Evaluation Evaluate(ZooModel model, DataLoader loader, Device device, int epoch = 0)
     {
         var wasTraining = model.Training;

@@ -41,6 +41,7 @@ public sealed class Trainer : IDisposable
         schedule = OptimizerFactory.Schedule(config.Solver);
     }
 
+    /// <summary>The optimizer over the distiller's trainable parameters (solver.*), built with the trainer.</summary>
     public Optimizer Optimizer { get; }
 
     /// <summary>
@@ -55,9 +56,16 @@ public sealed class Trainer : IDisposable
     /// <summary>Called after every optimizer step with (epoch, step in epoch); lets embedders and tests act between steps.</summary>
     public Action<int, int>? AfterStep { get; set; }
 
+    /// <summary>run directory/checkpoints/latest.safetensors: written after every epoch, with the optimizer state; what a resume reads.</summary>
     public string LatestPath => Path.Combine(checkpointDirectory, "latest.safetensors");
+    /// <summary>run directory/checkpoints/best.safetensors: the epoch with the best test top-1 so far.</summary>
     public string BestPath => Path.Combine(checkpointDirectory, "best.safetensors");
 
+    /// <summary>Trains for solver.epochs, evaluating and checkpointing after every epoch.</summary>
+    /// <param name="resume">Continue the run in the run directory from <see cref="LatestPath"/> (same config; solver.epochs may grow).</param>
+    /// <param name="stop">When requested (Ctrl-C, or your code), the current step finishes, "latest" is written and Run returns.</param>
+    /// <exception cref="CheckpointException">A run already exists there and <paramref name="resume"/> is false, or it cannot be resumed.</exception>
+    /// <exception cref="TrainingDivergedException">The loss became NaN or infinite; the last good checkpoint is kept.</exception>
     public TrainingResult Run(bool resume = false, StopSignal? stop = null)
     {
         var clock = Stopwatch.StartNew();

@@ -53,6 +53,20 @@ public class ReaderFuzzTests
     }
 
     [Fact]
+    public void LenientCheckpointPickles()
+    {
+        // The opt-in mode that reads unknown globals as placeholders (NEWOBJ, BUILD on placeholders) gets the same bounds.
+        using var zip = ZipFile.OpenRead(CheckpointTestData.PathOf("script_objects.pth"));
+        var entry = zip.Entries.Single(e => e.FullName.EndsWith("data.pkl"));
+        using var stream = entry.Open();
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        FuzzRunner.Run("lenient checkpoint pickle", [buffer.ToArray()],
+            bytes => StrictUnpickler.Load(bytes, "fuzz.pkl", new StorageTable(legacy: false).Resolve, new PlaceholderGlobals()),
+            ContainerBound, typeof(CheckpointFormatException));
+    }
+
+    [Fact]
     public void SafeTensorsFiles()
     {
         using var temp = new TempDirectory();

@@ -10,6 +10,12 @@ public sealed class InMemoryDataset : IDataset
     private readonly ByteImage[] images;
     private readonly int[] labels;
 
+    /// <param name="name">For messages and logs, e.g. "shapes/train".</param>
+    /// <param name="images">The images (1 or 3 channels, all with the same channels); the dataset keeps its own array of them.</param>
+    /// <param name="labels">One class index in [0, <paramref name="numClasses"/>) per image.</param>
+    /// <param name="numClasses">The number of classes.</param>
+    /// <param name="classNames">Names in label order; null: "0", "1", ….</param>
+    /// <exception cref="DatasetException">A label is out of range or the images' channels differ.</exception>
     public InMemoryDataset(string name, IReadOnlyList<ByteImage> images, IReadOnlyList<int> labels, int numClasses,
         IReadOnlyList<string>? classNames = null)
     {

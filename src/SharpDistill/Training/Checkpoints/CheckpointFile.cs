@@ -24,6 +24,7 @@ public static class CheckpointFile
     public static string Version { get; } =
         typeof(CheckpointFile).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
 
+    /// <summary>Writes <paramref name="student"/> (keys "student.*"), the extra modules and optionally the optimizer, with <paramref name="state"/>, atomically.</summary>
     public static void Save(string path, CheckpointState state, Module student, IReadOnlyList<KeyValuePair<string, Module>> extras,
         Optimizer? optimizer)
     {

@@ -252,12 +252,28 @@ def make_zoo_checkpoint(expected):
     }
 
 
+def make_script_checkpoint():
+    """tiny_net.pth's weights saved the way training scripts often save them: beside the run's
+    argparse.Namespace and numpy scalars, globals outside SharpDistill's allow-list. Read only in the
+    opt-in lenient mode, where those become inert placeholders (tests: LenientImportTests)."""
+    import argparse
+    import numpy
+    weights = torch.load(path("tiny_net.pth"))  # our own file, written above
+    args = argparse.Namespace(arch="tiny", lr=0.05, epochs=240)
+    torch.save({"state_dict": weights, "args": args, "best_acc": numpy.float64(71.25), "epoch": numpy.int64(240)},
+               path("script_objects.pth"))
+    # The same for the zoo's resnet8 (the CLI's import test): resnet8_cifar10.pth's weights beside a Namespace.
+    resnet8 = torch.load(path("resnet8_cifar10.pth"))["model"]
+    torch.save({"model": resnet8, "args": args, "best_acc": numpy.float64(93.5)}, path("resnet8_script.pth"))
+
+
 def main():
     expected = {"torch_version": torch.__version__}
     make_tiny_net(expected)
     make_tensor_zoo(expected)
     make_bad_files(expected)
     make_zoo_checkpoint(expected)
+    make_script_checkpoint()
     with open(path("expected.json"), "w") as f:
         json.dump(expected, f, indent=1, ensure_ascii=False)
         f.write("\n")
