@@ -13,7 +13,7 @@ public static class MethodRegistry
 {
     private static readonly Lazy<IReadOnlyList<IMethodDescriptor>> Found = new(Discover);
 
-    /// <summary>Every method: the teacher-free one first, then by name.</summary>
+    /// <summary>Every method: the teacher-free one first, then by name, then combinations of methods.</summary>
     public static IReadOnlyList<IMethodDescriptor> All => Found.Value;
 
     public static IReadOnlyList<string> Names => All.Select(m => m.Name).ToArray();
@@ -56,7 +56,7 @@ public static class MethodRegistry
             .SelectMany(a => a.GetTypes())
             .Where(t => typeof(IMethodDescriptor).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false } && t.GetConstructor(Type.EmptyTypes) != null)
             .Select(t => (IMethodDescriptor)Activator.CreateInstance(t)!)
-            .OrderBy(m => m.NeedsTeacher).ThenBy(m => m.Name, StringComparer.Ordinal)
+            .OrderBy(m => m.NeedsTeacher).ThenBy(m => m.IsCombination).ThenBy(m => m.Name, StringComparer.Ordinal)
             .ToList();
         var twice = methods.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1);
         if (twice != null) throw new InvalidOperationException($"two distillation methods are called '{twice.Key}': {string.Join(", ", twice.Select(m => m.GetType().FullName))}");
