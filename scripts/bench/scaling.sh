@@ -26,7 +26,7 @@ common=(--set "experiment.output_dir=$work" --set dataset.train_limit="$train_li
 SHARPDISTILL_THREADS="$threads" ./sharpdistill train "${common[@]}" --set experiment.name=teacher --set dataset.train_limit=256 >/dev/null
 teacher="$work/teacher/checkpoints/latest.safetensors"
 
-images_per_second() { /usr/bin/python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["images_per_second"])' "$1/metrics.jsonl"; }
+images_per_second() { /usr/bin/python3 -c 'import json,sys; print(round(json.loads(open(sys.argv[1]).readline())["ImagesPerSecond"], 1))' "$1/metrics.jsonl"; }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq 1 "$repeats"); do

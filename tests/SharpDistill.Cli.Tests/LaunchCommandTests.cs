@@ -76,7 +76,7 @@ public class LaunchCommandTests : IDisposable
         Assert.Contains("exited with code 2", bad.Error);
     }
 
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);
 
     [FashionMnistFact]
@@ -92,22 +92,23 @@ public class LaunchCommandTests : IDisposable
         start.Environment["SHARPDISTILL_THREADS"] = "2";
         start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
         using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        var seen = new System.Text.StringBuilder();
-        string? line;
-        while ((line = process.StandardOutput.ReadLine()) != null)
+        // Rank 0 writes config.yaml when training starts.
+        var config = Path.Combine(output, "crld2", "config.yaml");
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(config))
         {
-            seen.AppendLine(line);
-            if (line.StartsWith("data-parallel: 2 processes", StringComparison.Ordinal)) break;
+            if (process.HasExited) Assert.Fail($"launch ended before training: {stderr.Result}");
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(4), "training did not start");
+            Thread.Sleep(200);
         }
-        Assert.True(line != null, $"the workers never started training: {seen} {stderr.Result}");
-        Thread.Sleep(2000); // some steps into the first epoch
-        Assert.Equal(0, SendSignal(process.Id, 2)); // SIGINT, what Ctrl-C sends
-        var rest = process.StandardOutput.ReadToEndAsync();
+        Thread.Sleep(3000); // some steps into the first epoch
+        Assert.True(SendSignal(process.Id, 2) == 0, $"kill failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}"); // SIGINT, what Ctrl-C sends
         Assert.True(process.WaitForExit(TimeSpan.FromMinutes(3)), "launch did not stop after Ctrl-C");
         process.WaitForExit();
-        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {seen}{rest.Result} {stderr.Result}");
-        Assert.Contains("latest checkpoint written", rest.Result);
+        Assert.True(process.ExitCode == 130, $"exit {process.ExitCode}: {stdout.Result} {stderr.Result}");
+        Assert.Contains("latest checkpoint written", stdout.Result);
         Assert.True(File.Exists(Path.Combine(output, "crld2", "checkpoints", "latest.safetensors")));
         Assert.DoesNotContain("lost contact", stderr.Result); // the ranks stopped together
     }
