@@ -48,10 +48,19 @@ echo "flags: $(grep -m1 -o -w -E 'avx512_bf16|amx_bf16' /proc/cpuinfo | sort -u 
 
 # 1. The CRLD step, PyTorch and SharpDistill alternating.
 steps_json="$work/steps.jsonl"
+# Without native bf16 (avx512_bf16 / amx_bf16) both sides emulate it tens of times slower: the bf16 forms
+# are skipped then (COMPARE_BF16=1 runs them anyway).
+ours_forms=(default plain-fp32 bf16)
+theirs_bf16=()
+if ! grep -q -w -E 'avx512_bf16|amx_bf16' /proc/cpuinfo && [ "${COMPARE_BF16:-0}" != 1 ]; then
+  echo "no native bf16 on this CPU: the bf16 forms are skipped (COMPARE_BF16=1 to run them emulated)"
+  ours_forms=(default plain-fp32)
+  theirs_bf16=(--no-bf16)
+fi
 for ((r = 1; r <= repeats; r++)); do
-  "$python" scripts/bench/pytorch_reference.py step --crld-src "$crld" --threads 2 --steps "$steps" --warmup 2 >> "$steps_json"
+  "$python" scripts/bench/pytorch_reference.py step --crld-src "$crld" --threads 2 --steps "$steps" --warmup 2 "${theirs_bf16[@]}" >> "$steps_json"
   # SharpDistill in its default compute form, the plain fp32 one, and bf16 (teacher and student).
-  for form in default plain-fp32 bf16; do
+  for form in "${ours_forms[@]}"; do
     case "$form" in
       default) extra=() ;;
       plain-fp32) extra=(--memory-format contiguous --fold-teacher false) ;;

@@ -49,6 +49,8 @@ def crld_cfg():
 def step_bench(args):
     resnet, crld = crld_code(args.crld_src)
     forms = [("fp32", False, False), ("channels_last", True, False), ("channels_last+bf16", True, True)]
+    if args.no_bf16:
+        forms = forms[:2]
     for name, cl, bf16 in forms:
         torch.manual_seed(args.seed)
         teacher, student = resnet.resnet32x4(num_classes=100), resnet.resnet8x4(num_classes=100)
@@ -156,6 +158,7 @@ def main():
     p.add_argument("--steps", type=int, default=10)
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-bf16", action="store_true", help="skip the bf16 form (a CPU without native bf16 emulates it, tens of times slower)")
     p.add_argument("--fashion-root", default="/usr/share/datasets/fashion-mnist")
     p.add_argument("--train-limit", type=int, default=10000)
     p.add_argument("--workers", type=int, default=0, help="DataLoader workers of the whole run")
