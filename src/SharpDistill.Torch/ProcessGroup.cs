@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using SharpDistill.Torch.Interop;
 
 namespace SharpDistill.Torch;
@@ -48,6 +50,19 @@ public sealed class ProcessGroup : IDisposable
     {
         Status.Check(Native.sd_dist_backend_available((int)backend, out var available));
         return available != 0;
+    }
+
+    /// <summary>
+    /// A loopback port nothing listens on at this moment: the rendezvous port for a job on one machine
+    /// (the OS picks it; another process could still take it before rank 0 binds it).
+    /// </summary>
+    public static int FreeLocalPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     /// <summary>

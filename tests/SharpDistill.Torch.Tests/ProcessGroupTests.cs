@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 
 namespace SharpDistill.Torch.Tests;
 
@@ -11,20 +9,12 @@ public class ProcessGroupTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     [Fact]
     public void ASingleRankGroupRunsEveryCollective()
     {
         Assert.True(ProcessGroup.IsAvailable(DistributedBackend.Gloo));
-        using var group = ProcessGroup.Create("127.0.0.1", FreePort(), 0, 1, Timeout, Timeout);
+        using var group = ProcessGroup.Create("127.0.0.1", ProcessGroup.FreeLocalPort(), 0, 1, Timeout, Timeout);
         using var scope = new TensorScope();
         var a = Tensor.FromArray(new[] { 1f, 2f, 3f });
         group.AllReduce(a, ReduceOp.Sum);
@@ -46,12 +36,12 @@ public class ProcessGroupTests
     public void BadArgumentsAndABusyPortAreTypedErrors()
     {
         Assert.Contains("rank 2 is not in 0..1",
-            Assert.Throws<TorchArgumentException>(() => ProcessGroup.Create("127.0.0.1", FreePort(), 2, 2, Timeout, Timeout)).Message);
+            Assert.Throws<TorchArgumentException>(() => ProcessGroup.Create("127.0.0.1", ProcessGroup.FreeLocalPort(), 2, 2, Timeout, Timeout)).Message);
         Assert.Throws<TorchArgumentException>(() => ProcessGroup.Create("127.0.0.1", 0, 0, 1, Timeout, Timeout));
         Assert.False(ProcessGroup.IsAvailable(DistributedBackend.Nccl)); // Debian's CPU libtorch
-        Assert.Throws<TorchNotImplementedException>(() => ProcessGroup.Create("127.0.0.1", FreePort(), 0, 1, Timeout, Timeout, DistributedBackend.Nccl));
+        Assert.Throws<TorchNotImplementedException>(() => ProcessGroup.Create("127.0.0.1", ProcessGroup.FreeLocalPort(), 0, 1, Timeout, Timeout, DistributedBackend.Nccl));
 
-        var port = FreePort();
+        var port = ProcessGroup.FreeLocalPort();
         using var first = ProcessGroup.Create("127.0.0.1", port, 0, 1, Timeout, Timeout);
         Assert.Throws<TorchDistributedException>(() => ProcessGroup.Create("127.0.0.1", port, 0, 1, Timeout, Timeout));
     }

@@ -1,8 +1,7 @@
 using System.CommandLine;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using SharpDistill.Distributed;
+using SharpDistill.Torch;
 
 namespace SharpDistill.Cli.Commands;
 
@@ -40,7 +39,7 @@ public static class LaunchCommand
         {
             var n = result.GetValue(nodes);
             var plan = LaunchPlan.Create(result.GetValue(perNode), n, result.GetValue(nodeRank), result.GetValue(address)!,
-                result.GetValue(port) ?? (n == 1 ? FreePort() : 29500), MachineThreads());
+                result.GetValue(port) ?? (n == 1 ? ProcessGroup.FreeLocalPort() : 29500), MachineThreads());
             var workerCommand = result.GetValue(command)!;
             if (workerCommand.Length == 0 || workerCommand[0] == "launch") throw new ArgumentException("launch needs the command its workers run after `--`, e.g. -- distill");
             return Run(plan, workerCommand, result.InvocationConfiguration.Error);
@@ -77,13 +76,4 @@ public static class LaunchCommand
             : throw new ArgumentException($"SHARPDISTILL_THREADS is '{requested}': expected a whole number of threads from 1 to 1024 (unset it for one per core)");
     }
 
-    /// <summary>A port nothing listens on now, for a job on one machine.</summary>
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

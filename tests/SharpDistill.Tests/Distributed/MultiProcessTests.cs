@@ -18,7 +18,7 @@ public class MultiProcessTests
     {
         using var dir = new TempDirectory();
         using var workers = new WorkerProcesses();
-        var port = WorkerProcesses.FreePort();
+        var port = ProcessGroup.FreeLocalPort();
         const string steps = "4";
         var rank0 = workers.Start(0, 2, port, "steps", dir.Path, steps);
         var rank1 = workers.Start(1, 2, port, "steps", dir.Path, steps);
@@ -66,7 +66,7 @@ public class MultiProcessTests
     public void KillingOneWorkerStopsTheOtherWithAMessageNamingIt()
     {
         using var workers = new WorkerProcesses();
-        var port = WorkerProcesses.FreePort();
+        var port = ProcessGroup.FreeLocalPort();
         var rank0 = workers.Start(0, 2, port, "wait");
         var rank1 = workers.Start(1, 2, port, "wait");
         var joined = Stopwatch.StartNew();

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace SharpDistill.Tests.Distributed;
@@ -10,14 +8,6 @@ internal sealed class WorkerProcesses : IDisposable
 {
     private readonly List<(Process Process, StringBuilder Output, StringBuilder Error)> workers = new();
 
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     /// <summary>Starts one worker; <paramref name="rank"/> null starts it without any distributed variable.</summary>
     public Process Start(int? rank, int worldSize, int port, params string[] args)
