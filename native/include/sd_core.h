@@ -67,12 +67,12 @@ enum { SD_MEMORY_CONTIGUOUS = 0, SD_MEMORY_CHANNELS_LAST = 1 };
 sd_status sd_tensor_to_memory_format(sd_tensor t, int32_t format, sd_tensor* out);
 sd_status sd_tensor_is_contiguous_in(sd_tensor t, int32_t format, int32_t* out);
 
-/* CPU autocast over libtorch's own (thread-local) state. enter switches it on with dtype (bfloat16)
- * and returns the previous state, which the caller hands back to exit; the outermost exit clears
- * autocast's cache of cast weights. */
-sd_status sd_autocast_cpu_state(int32_t* enabled, int32_t* dtype);
-sd_status sd_autocast_cpu_enter(int32_t dtype, int32_t* previous_enabled, int32_t* previous_dtype);
-sd_status sd_autocast_cpu_exit(int32_t previous_enabled, int32_t previous_dtype);
+/* Autocast over libtorch's own (thread-local) state, per device type (CPU: bfloat16; CUDA: float16 or
+ * bfloat16). enter switches it on with dtype and returns the previous state, which the caller hands
+ * back to exit; the outermost exit clears autocast's cache of cast weights. */
+sd_status sd_autocast_state(int32_t device_type, int32_t* enabled, int32_t* dtype);
+sd_status sd_autocast_enter(int32_t device_type, int32_t dtype, int32_t* previous_enabled, int32_t* previous_dtype);
+sd_status sd_autocast_exit(int32_t device_type, int32_t previous_enabled, int32_t previous_dtype);
 
 /* glibc malloc tuning (mallopt), called once by the loader before the first tensor; -1 leaves an
  * option at glibc's default. Values above 2^31-1 or refused by glibc are SD_ERR_ARGUMENT. */

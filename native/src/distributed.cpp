@@ -4,6 +4,7 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/csrc/utils/tensor_flatten.h>
+#include <torch/version.h>
 #ifdef SD_WITH_NCCL
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
@@ -14,9 +15,18 @@
 
 #include "shim.h"
 
+// From libtorch 2.0 on, ProcessGroupGloo and ProcessGroupNCCL are c10d "backends" (a ProcessGroup
+// wraps one per device type); in 1.13 they are ProcessGroups themselves. Either way the object
+// has the collectives this file calls, so the shim holds the gloo or NCCL object directly.
+#if TORCH_VERSION_MAJOR >= 2
+using sd_collectives = c10d::Backend;
+#else
+using sd_collectives = c10d::ProcessGroup;
+#endif
+
 struct sd_process_group_s {
   c10::intrusive_ptr<c10d::Store> store;
-  c10::intrusive_ptr<c10d::ProcessGroup> group;
+  c10::intrusive_ptr<sd_collectives> group;
   int32_t world_size;
   bool sums_only;  // gloo has no AVG reduction: average as SUM then divide
 };

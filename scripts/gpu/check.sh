@@ -1,26 +1,59 @@
 #!/usr/bin/env bash
-# GPU check: builds the native shim against the CUDA libtorch of a `torch` wheel and runs the CLI's
-# CUDA paths. Meant for a CUDA machine without the .NET SDK: the CLI travels as a self-contained
-# single-file build (scripts/gpu/publish.sh writes artifacts/gpu/cli) with a Fashion-MNIST subset in
-# artifacts/gpu/fmnist. Usage: scripts/gpu/check.sh [out-dir]
+# GPU check: on a CUDA machine with a `torch` wheel but no .NET SDK, builds the native shim against
+# the wheel's CUDA libtorch (with NCCL where the wheel's headers and nccl.h are there), runs the
+# engine's test suite on it (CUDA and NCCL tests included), then the CLI's CUDA paths: bench, a
+# teacher, every method's distill, and data-parallel runs through `launch`.
+# Needs artifacts/gpu from scripts/gpu/publish.sh. Usage: scripts/gpu/check.sh [out-dir]
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+root="$PWD"
 out="${1:-${OUT:-artifacts/gpu/out}}"; mkdir -p "$out"
+kit="$root/artifacts/gpu"
 py="${PYTHON:-python3}"
-torch_dir="$("$py" -c 'import torch,os;print(os.path.join(torch.utils.cmake_prefix_path,"Torch"))')"
+step() { echo "== $*"; local t0=$SECONDS; "$@" >"$out/step.log" 2>&1; local rc=$?; tail -${TAIL:-12} "$out/step.log"; cat "$out/step.log" >>"$out/all.log"; echo "rc=$rc ($((SECONDS - t0)) s)"; }
+
+echo "== machine: $(nproc) cores; $(nvidia-smi -L 2>&1 | head -2)"
 echo "== libtorch: $("$py" -c 'import torch;print(torch.__version__, "cuda", torch.version.cuda)')"
-cmake -S native -B native/build-cuda -DTorch_DIR="$torch_dir" -DCMAKE_BUILD_TYPE=Release >"$out/cmake.log" 2>&1 &&
-  cmake --build native/build-cuda -j"$(nproc)" -- -k >>"$out/cmake.log" 2>&1 || { tail -60 "$out/cmake.log"; exit 1; }
-export SHARPDISTILL_NATIVE="$PWD/native/build-cuda/libsharpdistill_native.so"
-cli=artifacts/gpu/cli/SharpDistill.Cli
-data="$PWD/artifacts/gpu/fmnist"
-step() { echo "== $*"; "$@" 2>&1 | tail -25; echo "rc=${PIPESTATUS[0]}"; }
+mkdir -p /tmp/dotnet && tar -C /tmp/dotnet -xJf "$kit/dotnet-runtime.tar.xz"
+# DOTNET_ROLL_FORWARD: xunit's console runner targets netcoreapp2.0 and runs on the newer runtime.
+export DOTNET_ROOT=/tmp/dotnet PATH="/tmp/dotnet:$PATH" DOTNET_ROLL_FORWARD=Major DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+torch_dir="$("$py" -c 'import torch,os;print(os.path.join(torch.utils.cmake_prefix_path,"Torch"))')"
+torch_inc="$("$py" -c 'import torch,os;print(os.path.join(os.path.dirname(torch.__file__),"include"))')"
+nccl_inc="$("$py" -c 'import nvidia.nccl,os;print(os.path.join(list(nvidia.nccl.__path__)[0],"include"))' 2>/dev/null)"
+extra=()
+[ -n "$nccl_inc" ] && extra+=(-DSHARPDISTILL_NCCL_INCLUDE="$nccl_inc")
+# c10d's gloo header needs gloo's headers; use Debian's copy when the wheel does not ship them.
+[ -d "$torch_inc/gloo" ] || extra+=(-DCMAKE_CXX_FLAGS="-isystem $kit/gloo/..")
+echo "== nccl.h: ${nccl_inc:-none}; gloo headers in the wheel: $([ -d "$torch_inc/gloo" ] && echo yes || echo no)"
+t0=$SECONDS
+cmake -S native -B native/build-cuda -DTorch_DIR="$torch_dir" -DCMAKE_BUILD_TYPE=Release "${extra[@]}" >"$out/cmake.log" 2>&1 &&
+  cmake --build native/build-cuda -j"$(nproc)" -- -k >>"$out/cmake.log" 2>&1 || { grep -E "error|Error" "$out/cmake.log" | head -40; exit 1; }
+grep -E "sharpdistill:|NCCL" "$out/cmake.log" | head -5
+echo "== shim built in $((SECONDS - t0)) s"
+export SHARPDISTILL_NATIVE="$root/native/build-cuda/libsharpdistill_native.so" OMP_WAIT_POLICY=PASSIVE
+
+(cd "$kit/torch-tests" && TAIL=25 step dotnet "$kit/xunit/xunit.console.dll" SharpDistill.Torch.Tests.dll -parallel none -noColor)
+
+cli=("dotnet" "$kit/cli/SharpDistill.Cli.dll")
 runs="$out/runs"
-common=(--set dataset.root="$data" --set experiment.device=cuda --set experiment.output_dir="$runs" --set dataset.train_limit=6000 --set dataset.test_limit=2000)
-step $cli bench --device cuda --teacher resnet32x4 --student resnet8x4 --method crld --batch-size 64 --steps 20 --json "$out/bench_crld_cuda.json"
-step $cli train -c configs/fashion_mnist/ce/res20.yaml "${common[@]}" --set solver.epochs=2
+common=(--set dataset.root="$kit/fmnist" --set experiment.device=cuda --set experiment.output_dir="$runs" --set dataset.train_limit=6000 --set dataset.test_limit=2000)
+step "${cli[@]}" bench --device cuda --teacher resnet32x4 --student resnet8x4 --method crld --batch-size 64 --steps 30 --compare-modes --json "$out/bench_crld_cuda.json"
+step "${cli[@]}" train -c configs/fashion_mnist/ce/res20.yaml "${common[@]}" --set solver.epochs=2
 teacher="$(ls -d "$runs"/*res20*/checkpoints/best.safetensors | head -1)"
 for m in kd dkd dist crld dcd cmkd; do
   cfg="$(ls configs/fashion_mnist/$m/*.yaml | head -1)"
-  step $cli distill -c "$cfg" "${common[@]}" --set solver.epochs=1 --set models.teacher_checkpoint="$teacher"
+  step "${cli[@]}" distill -c "$cfg" "${common[@]}" --set solver.epochs=1 --set models.teacher_checkpoint="$teacher"
 done
+crld="$(ls configs/fashion_mnist/crld/*.yaml | head -1)"
+dist=(--set solver.epochs=1 --set models.teacher_checkpoint="$teacher")
+# bf16: the student under CUDA autocast, the teacher's weights in bf16.
+step "${cli[@]}" distill -c "$crld" "${common[@]}" "${dist[@]}" --set compute.student_precision=bf16 --set compute.teacher_precision=bf16 --set experiment.name=crld_bf16
+# One process: NCCL chosen by default for CUDA tensors (world size 1).
+step "${cli[@]}" launch --nproc-per-node 1 -- distill -c "$crld" "${common[@]}" "${dist[@]}" --set experiment.name=launch_nccl_1
+# Two processes sharing the one GPU: NCCL refuses two ranks on one device, so gloo carries CUDA tensors.
+SHARPDISTILL_DIST_BACKEND=gloo step "${cli[@]}" launch --nproc-per-node 2 -- distill -c "$crld" "${common[@]}" "${dist[@]}" \
+  --set experiment.device=cuda:0 --set experiment.name=launch_gloo_2
+# Two processes asking for one GPU each on a one-GPU machine: a readable error, exit 2.
+[ "$(nvidia-smi -L | wc -l)" -lt 2 ] && step "${cli[@]}" launch --nproc-per-node 2 -- distill -c "$crld" "${common[@]}" "${dist[@]}" --set experiment.name=launch_too_many
+echo "== done in $SECONDS s"

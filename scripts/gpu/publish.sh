@@ -1,14 +1,32 @@
 #!/usr/bin/env bash
-# Writes what scripts/gpu/check.sh needs on a CUDA machine that has no .NET SDK: the CLI as a
-# self-contained single-file build (artifacts/gpu/cli) and a Fashion-MNIST subset (6,000 training,
-# 2,000 test images, artifacts/gpu/fmnist) cut from the Debian package's files.
+# Writes what scripts/gpu/check.sh needs on a CUDA machine that has no .NET SDK (artifacts/gpu):
+#   dotnet-runtime.tar.xz  this machine's .NET runtime (host + Microsoft.NETCore.App), unpacked there
+#   cli/                   the CLI, framework-dependent, for linux-x64
+#   torch-tests/           the engine's test assembly and xunit's console runner, to run the CUDA tests
+#   fmnist/                a Fashion-MNIST subset (6,000 training, 2,000 test images) cut from Debian's files
+#   gloo/                  Debian's gloo headers, for a libtorch whose include tree lacks them
+# Everything must fit in what the device tool carries (64 MiB with the repository).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-dotnet publish src/SharpDistill.Cli -c Release -r linux-x64 --self-contained -p:PublishSingleFile=true \
-  -p:EnableCompressionInSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -o artifacts/gpu/cli -nologo -v quiet
-# The GPU check runs no ONNX Runtime: leave its library out to stay within what the device tool carries.
-rm -f artifacts/gpu/cli/*.pdb artifacts/gpu/cli/*.xml artifacts/gpu/cli/onnxruntime*
-mkdir -p artifacts/gpu/fmnist
+out=artifacts/gpu
+rm -rf "$out" && mkdir -p "$out"
+
+dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
+runtime="$(dotnet --list-runtimes | awk '$1 == "Microsoft.NETCore.App" { v = $2 } END { print v }')"
+tar -C "$dotnet_root" -cJf "$out/dotnet-runtime.tar.xz" dotnet host "shared/Microsoft.NETCore.App/$runtime"
+
+dotnet publish src/SharpDistill.Cli -c Release -r linux-x64 --self-contained false -o "$out/cli" -nologo -v quiet
+# The check runs no ONNX Runtime: leave its library out to stay within what the device tool carries.
+rm -f "$out"/cli/*.pdb "$out"/cli/*.xml "$out"/cli/*onnxruntime* "$out"/cli/libsharpdistill_native.so
+
+dotnet build tests/SharpDistill.Torch.Tests -c Release -nologo -v quiet -clp:ErrorsOnly
+mkdir -p "$out/torch-tests"
+cp tests/SharpDistill.Torch.Tests/bin/Release/net10.0/*.{dll,json} "$out/torch-tests/"
+dotnet restore scripts/gpu/xunit-runner -nologo -v quiet
+runner="${NUGET_PACKAGES:-$HOME/.nuget/packages}/xunit.runner.console/2.4.1/tools/netcoreapp2.0"
+cp -r "$runner" "$out/xunit"
+
+mkdir -p "$out/fmnist"
 python3 - <<'PY'
 import gzip, struct
 src = '/usr/share/datasets/fashion-mnist/'
@@ -23,4 +41,5 @@ def cut(name, n, header_ints):
 cut('train-images-idx3-ubyte.gz', 6000, 4); cut('train-labels-idx1-ubyte.gz', 6000, 2)
 cut('t10k-images-idx3-ubyte.gz', 2000, 4); cut('t10k-labels-idx1-ubyte.gz', 2000, 2)
 PY
-du -sh artifacts/gpu
+cp -r /usr/include/gloo "$out/gloo"
+du -sh "$out"

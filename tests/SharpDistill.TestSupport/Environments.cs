@@ -21,6 +21,25 @@ public sealed class CudaFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A test of c10d's NCCL process group; skipped unless the shim has NCCL and libtorch sees a CUDA device.</summary>
+public sealed class NcclFactAttribute : FactAttribute
+{
+    public NcclFactAttribute()
+    {
+        if (!ProcessGroup.IsAvailable(DistributedBackend.Nccl)) Skip = "needs the shim built against a CUDA libtorch with NCCL; this one has none";
+        else if (!TorchRuntime.CudaIsAvailable) Skip = "needs a CUDA device: libtorch sees none";
+    }
+}
+
+/// <summary>A test of how a shim without NCCL refuses it; skipped where the shim has NCCL.</summary>
+public sealed class NoNcclFactAttribute : FactAttribute
+{
+    public NoNcclFactAttribute()
+    {
+        if (ProcessGroup.IsAvailable(DistributedBackend.Nccl)) Skip = "checks a shim without NCCL, but this one has it";
+    }
+}
+
 /// <summary>A test of the behaviour of a CPU-only libtorch; reported as skipped where CUDA is present.</summary>
 public sealed class CpuOnlyFactAttribute : FactAttribute
 {

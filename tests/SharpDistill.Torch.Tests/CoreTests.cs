@@ -7,8 +7,9 @@ public class CoreTests
     [Fact]
     public void ReportsVersions()
     {
-        Assert.Equal(3, TorchRuntime.AbiVersion);
-        Assert.StartsWith("1.", TorchRuntime.LibTorchVersion.Length > 0 ? TorchRuntime.LibTorchVersion : "?");
+        Assert.Equal(SharpDistill.Torch.Interop.NativeLoader.ExpectedAbiVersion, TorchRuntime.AbiVersion);
+        // Debian's 1.13 here; a CUDA wheel's 2.x on a GPU machine (scripts/gpu/check.sh).
+        Assert.Matches(@"^[12]\.\d+", TorchRuntime.LibTorchVersion);
     }
 
     [Fact]

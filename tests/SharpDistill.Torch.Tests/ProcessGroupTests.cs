@@ -38,11 +38,41 @@ public class ProcessGroupTests
         Assert.Contains("rank 2 is not in 0..1",
             Assert.Throws<TorchArgumentException>(() => ProcessGroup.Create("127.0.0.1", ProcessGroup.FreeLocalPort(), 2, 2, Timeout, Timeout)).Message);
         Assert.Throws<TorchArgumentException>(() => ProcessGroup.Create("127.0.0.1", 0, 0, 1, Timeout, Timeout));
-        Assert.False(ProcessGroup.IsAvailable(DistributedBackend.Nccl)); // Debian's CPU libtorch
-        Assert.Throws<TorchNotImplementedException>(() => ProcessGroup.Create("127.0.0.1", ProcessGroup.FreeLocalPort(), 0, 1, Timeout, Timeout, DistributedBackend.Nccl));
 
         var port = ProcessGroup.FreeLocalPort();
         using var first = ProcessGroup.Create("127.0.0.1", port, 0, 1, Timeout, Timeout);
         Assert.Throws<TorchDistributedException>(() => ProcessGroup.Create("127.0.0.1", port, 0, 1, Timeout, Timeout));
+    }
+
+    [NoNcclFact]
+    public void WithoutNcclTheNcclBackendIsRefused() =>
+        Assert.Throws<TorchNotImplementedException>(() => ProcessGroup.Create("127.0.0.1", ProcessGroup.FreeLocalPort(), 0, 1, Timeout, Timeout, DistributedBackend.Nccl));
+
+    [NcclFact]
+    public void ASingleRankNcclGroupReducesCudaTensors()
+    {
+        using var group = ProcessGroup.Create("127.0.0.1", ProcessGroup.FreeLocalPort(), 0, 1, Timeout, Timeout, DistributedBackend.Nccl);
+        using var scope = new TensorScope();
+        var cuda = Device.Parse("cuda:0");
+        var a = Tensor.FromArray(new[] { 1f, 2f, 3f }).To(cuda);
+        group.AllReduce(a, ReduceOp.Sum);
+        group.AllReduce(a, ReduceOp.Average);
+        var b = Tensor.FromArray(new[] { 4f, 5f }).To(cuda);
+        group.AllReduceBucket([a, b], ReduceOp.Average);
+        group.Broadcast(b, root: 0);
+        group.Barrier();
+        Assert.Equal(new[] { 1f, 2f, 3f }, a.To(Device.Cpu).ToArray<float>());
+        Assert.Equal(new[] { 4f, 5f }, b.To(Device.Cpu).ToArray<float>());
+    }
+
+    [CudaFact]
+    public void GlooReducesCudaTensorsToo()
+    {
+        using var group = ProcessGroup.Create("127.0.0.1", ProcessGroup.FreeLocalPort(), 0, 1, Timeout, Timeout);
+        using var scope = new TensorScope();
+        var a = Tensor.FromArray(new[] { 1f, 2f, 3f }).To(Device.Parse("cuda:0"));
+        group.AllReduceBucket([a], ReduceOp.Average);
+        group.Broadcast(a, root: 0);
+        Assert.Equal(new[] { 1f, 2f, 3f }, a.To(Device.Cpu).ToArray<float>());
     }
 }

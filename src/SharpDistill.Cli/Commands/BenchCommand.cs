@@ -43,7 +43,7 @@ public static class BenchCommand
         var compute = new SharpDistill.Config.ComputeConfig();
         var studentPrecision = new Option<string>("--student-precision")
         {
-            Description = "Student forward: fp32, or bf16 (libtorch's CPU autocast)", DefaultValueFactory = _ => Key(compute.StudentPrecision),
+            Description = "Student forward: fp32, or bf16 (libtorch's autocast)", DefaultValueFactory = _ => Key(compute.StudentPrecision),
         };
         studentPrecision.AcceptOnlyFromAmong(Keys<Precision>());
         var teacherPrecision = new Option<string>("--teacher-precision")

@@ -77,7 +77,8 @@ public static class TrainCommand
         if (distributed is { IsMain: false }) output = TextWriter.Null;
         using var stop = new StopSignal();
         using var setup = RunFactory.Create(config, distributed);
-        using var dataParallel = distributed == null ? null : new DataParallelTraining(distributed, distributed.Join(), setup.Distiller);
+        var backend = distributed == null ? DistributedBackend.Gloo : DistributedContext.BackendFor(setup.Device);
+        using var dataParallel = distributed == null ? null : new DataParallelTraining(distributed, distributed.Join(backend), setup.Distiller);
         using var trainer = new Trainer(setup, output.WriteLine, output) { Distributed = dataParallel };
         var inv = CultureInfo.InvariantCulture;
         output.WriteLine(string.Format(inv, "{0}: {1} student {2}{3} on {4} ({5} train / {6} test images, {7} views), {8} epochs, libtorch {9}, {10} threads, {11}",
@@ -86,7 +87,7 @@ public static class TrainCommand
             RunFactory.CatalogName(config.Dataset.Name), setup.TrainLoader.Dataset.Count, setup.TestLoader.Dataset.Count, setup.Distiller.ViewCount,
             config.Solver.Epochs, TorchRuntime.LibTorchVersion, TorchRuntime.Threads, setup.Device));
         if (distributed != null)
-            output.WriteLine($"data-parallel: {distributed.WorldSize} processes (gloo via {distributed.MasterAddress}:{distributed.MasterPort}), " +
+            output.WriteLine($"data-parallel: {distributed.WorldSize} processes ({backend.ToString().ToLowerInvariant()} via {distributed.MasterAddress}:{distributed.MasterPort}), " +
                              $"{setup.TrainLoader.Options.BatchSize} of the global batch {config.Solver.BatchSize} per process");
         if (setup.TeacherSource.Length > 0) output.WriteLine($"teacher: {setup.TeacherSource}");
         var result = trainer.Run(resume, stop);

@@ -50,9 +50,9 @@ internal static unsafe partial class Native
 
     [LibraryImport(Library)] internal static partial int sd_tensor_to_memory_format(TensorHandle t, int format, out TensorHandle result);
     [LibraryImport(Library)] internal static partial int sd_tensor_is_contiguous_in(TensorHandle t, int format, out int contiguous);
-    [LibraryImport(Library)] internal static partial int sd_autocast_cpu_state(out int enabled, out int dtype);
-    [LibraryImport(Library)] internal static partial int sd_autocast_cpu_enter(int dtype, out int previousEnabled, out int previousDType);
-    [LibraryImport(Library)] internal static partial int sd_autocast_cpu_exit(int previousEnabled, int previousDType);
+    [LibraryImport(Library)] internal static partial int sd_autocast_state(int deviceType, out int enabled, out int dtype);
+    [LibraryImport(Library)] internal static partial int sd_autocast_enter(int deviceType, int dtype, out int previousEnabled, out int previousDType);
+    [LibraryImport(Library)] internal static partial int sd_autocast_exit(int deviceType, int previousEnabled, int previousDType);
 
     [LibraryImport(Library)] internal static partial int sd_set_num_threads(int n);
     [LibraryImport(Library)] internal static partial int sd_get_num_threads(out int n);

@@ -11,7 +11,7 @@ namespace SharpDistill.Config;
 /// </summary>
 public sealed class ComputeConfig
 {
-    /// <summary>fp32, or bf16: the student's forward passes run under libtorch's CPU autocast (weights and gradients stay fp32).</summary>
+    /// <summary>fp32, or bf16: the student's forward passes in training run under libtorch's autocast for the run's device, CPU or CUDA (weights and gradients stay fp32).</summary>
     public Precision StudentPrecision { get; set; } = Precision.Fp32;
 
     /// <summary>fp32, or bf16: the frozen teacher's weights are stored and run in bfloat16 (its outputs are handed on as fp32).</summary>

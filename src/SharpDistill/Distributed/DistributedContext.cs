@@ -64,12 +64,60 @@ public sealed record DistributedContext(int Rank, int WorldSize, int LocalRank, 
         return new DistributedContext(rank, world, localRank, address.Trim(), port, timeout);
     }
 
-    /// <summary>Joins the job's process group (gloo); returns once every rank has joined or the timeout passed.</summary>
-    public ProcessGroup Join()
+    /// <summary>Chooses the communication library: gloo, nccl, or unset for the default (docs/distributed.md).</summary>
+    public const string BackendVariable = "SHARPDISTILL_DIST_BACKEND";
+
+    /// <summary>
+    /// The device this rank trains on. A plain "cuda" means one GPU per process, as torchrun jobs
+    /// do: the rank's LOCAL_RANK-th device. An explicit index (cuda:0) is kept, so several processes
+    /// can share one GPU (then only gloo can connect them: NCCL needs one GPU per rank).
+    /// </summary>
+    public Device DeviceFor(Device configured)
+    {
+        if (configured.Type != DeviceType.Cuda || configured.Index >= 0) return configured;
+        var count = TorchRuntime.CudaDeviceCount;
+        if (LocalRank >= count)
+            throw new ConfigException(
+                $"experiment.device is 'cuda' and {LocalRankVariable} is {LocalRank}, but this machine has {count} CUDA device(s): " +
+                "start at most one process per GPU, or name one device (cuda:0) for processes that share it");
+        return new Device(DeviceType.Cuda, LocalRank);
+    }
+
+    /// <summary>
+    /// The backend for tensors on <paramref name="device"/>: what <see cref="BackendVariable"/> says,
+    /// else NCCL for CUDA tensors where the shim has it (as PyTorch recommends) and gloo otherwise.
+    /// </summary>
+    public static DistributedBackend BackendFor(Device device, Func<string, string?>? read = null)
+    {
+        read ??= Environment.GetEnvironmentVariable;
+        var text = read(BackendVariable)?.Trim().ToLowerInvariant();
+        var ncclAvailable = ProcessGroup.IsAvailable(DistributedBackend.Nccl);
+        switch (text)
+        {
+            case null or "":
+                return device.Type == DeviceType.Cuda && ncclAvailable ? DistributedBackend.Nccl : DistributedBackend.Gloo;
+            case "gloo":
+                return DistributedBackend.Gloo;
+            case "nccl" when device.Type != DeviceType.Cuda:
+                throw new ConfigException($"{BackendVariable} is 'nccl' but this run trains on {device}: NCCL reduces CUDA tensors only; use gloo");
+            case "nccl" when !ncclAvailable:
+                throw new ConfigException($"{BackendVariable} is 'nccl' but this shim was built without NCCL (libtorch {TorchRuntime.LibTorchVersion}); use gloo");
+            case "nccl":
+                return DistributedBackend.Nccl;
+            default:
+                throw new ConfigException($"{BackendVariable} is '{read(BackendVariable)}': expected gloo or nccl");
+        }
+    }
+
+    /// <summary>
+    /// Joins the job's process group (<paramref name="backend"/>, gloo by default); returns once
+    /// every rank has joined or the join timeout passed.
+    /// </summary>
+    public ProcessGroup Join(DistributedBackend backend = DistributedBackend.Gloo)
     {
         try
         {
-            return ProcessGroup.Create(MasterAddress, MasterPort, Rank, WorldSize, JoinTimeout, Timeout);
+            return ProcessGroup.Create(MasterAddress, MasterPort, Rank, WorldSize, JoinTimeout, Timeout, backend);
         }
         catch (TorchDistributedException e)
         {

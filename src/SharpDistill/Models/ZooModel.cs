@@ -39,8 +39,8 @@ public abstract class ZooModel : Module<Tensor, ModelOutput>
     public MemoryFormat MemoryFormat { get; private set; } = MemoryFormat.Contiguous;
 
     /// <summary>
-    /// <see cref="Precision.Bf16"/>: every forward pass in training mode runs under libtorch's CPU
-    /// autocast and hands back float32 outputs (the weights stay float32). Eval mode always runs in
+    /// <see cref="Precision.Bf16"/>: every forward pass in training mode runs under libtorch's autocast
+    /// for the input's device (CPU or CUDA) and hands back float32 outputs (the weights stay float32). Eval mode always runs in
     /// float32, so an evaluation measures the weights as they are saved and exported. Defaults to
     /// <see cref="Precision.Fp32"/>.
     /// </summary>
@@ -91,7 +91,7 @@ public abstract class ZooModel : Module<Tensor, ModelOutput>
 
     private Tensor RunAutocast(Tensor input, FeatureCollector? features)
     {
-        using var autocast = Autocast.Cpu();
+        using var autocast = Autocast.For(input.Device);
         return RunLaidOut(input, features);
     }
 

@@ -23,6 +23,7 @@ public static class RunFactory
     {
         var batchSize = Distributed.DistributedBatch.PerRank(config.Solver.BatchSize, distributed);
         var device = ParseDevice(config.Experiment.Device);
+        if (distributed != null) device = distributed.DeviceFor(device);
         // Seeds libtorch's generator before any model exists, so initial weights are reproducible.
         TorchRuntime.ManualSeed((ulong)config.Experiment.Seed);
 
@@ -90,9 +91,8 @@ public static class RunFactory
     public static void ApplyCompute(ComputeConfig compute, Device device, ZooModel student, ref ZooModel? teacher,
         Benchmarks.CpuFeatures? cpu = null, bool timingOnly = false)
     {
-        if (device.Type != DeviceType.Cpu && (compute.StudentPrecision == Precision.Bf16))
-            throw new ConfigException($"compute.student_precision bf16 runs under libtorch's CPU autocast; on {device} use fp32");
-        if (!timingOnly && compute.StudentPrecision == Precision.Bf16 && compute.MemoryFormat == MemoryFormat.ChannelsLast &&
+        // On CUDA, bf16 autocast is CUDA's own (tensor cores); the CPU's bf16 support matters only on the CPU.
+        if (!timingOnly && device.Type == DeviceType.Cpu && compute.StudentPrecision == Precision.Bf16 && compute.MemoryFormat == MemoryFormat.ChannelsLast &&
             !(cpu ?? Benchmarks.CpuFeatures.Current()).NativeBf16)
             throw new ConfigException(
                 "compute.student_precision bf16 with compute.memory_format channels_last needs a CPU with native bf16 " +

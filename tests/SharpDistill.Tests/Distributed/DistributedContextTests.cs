@@ -53,4 +53,30 @@ public class DistributedContextTests
         var error = Assert.Throws<ConfigException>(() => DistributedBatch.PerRank(127, context));
         Assert.Contains("solver.batch_size is 127", error.Message);
     }
+
+    [Fact]
+    public void GlooIsTheDefaultForCpuTensorsAndTheVariableChoosesOtherwise()
+    {
+        var cpu = SharpDistill.Torch.Device.Cpu;
+        Assert.Equal(SharpDistill.Torch.DistributedBackend.Gloo, DistributedContext.BackendFor(cpu, Env()));
+        Assert.Equal(SharpDistill.Torch.DistributedBackend.Gloo, DistributedContext.BackendFor(cpu, Env(("SHARPDISTILL_DIST_BACKEND", " GLOO "))));
+        Assert.Contains("SHARPDISTILL_DIST_BACKEND is 'mpi': expected gloo or nccl",
+            Assert.Throws<ConfigException>(() => DistributedContext.BackendFor(cpu, Env(("SHARPDISTILL_DIST_BACKEND", "mpi")))).Message);
+        Assert.Contains("NCCL reduces CUDA tensors only",
+            Assert.Throws<ConfigException>(() => DistributedContext.BackendFor(cpu, Env(("SHARPDISTILL_DIST_BACKEND", "nccl")))).Message);
+    }
+
+    [Fact]
+    public void ARankTrainsOnItsOwnGpuUnlessOneIsNamed()
+    {
+        var context = DistributedContext.FromEnvironment(Env(Valid))!;  // LOCAL_RANK 1
+        Assert.Equal(SharpDistill.Torch.Device.Cpu, context.DeviceFor(SharpDistill.Torch.Device.Cpu));
+        var named = SharpDistill.Torch.Device.Parse("cuda:0");
+        Assert.Equal(named, context.DeviceFor(named));
+        if (SharpDistill.Torch.TorchRuntime.CudaDeviceCount >= 2)
+            Assert.Equal(SharpDistill.Torch.Device.Parse("cuda:1"), context.DeviceFor(SharpDistill.Torch.Device.Cuda));
+        else
+            Assert.Contains("LOCAL_RANK is 1, but this machine has",
+                Assert.Throws<ConfigException>(() => context.DeviceFor(SharpDistill.Torch.Device.Cuda)).Message);
+    }
 }

@@ -58,6 +58,38 @@ public class PrecisionTests
     }
 
     [Fact]
+    public void CpuAutocastLeavesCudaAutocastOffAndViceVersa()
+    {
+        using (Autocast.For(Device.Cpu))
+            Assert.True(Autocast.IsEnabled(DeviceType.Cpu));
+        Assert.False(Autocast.IsEnabled(DeviceType.Cpu));
+        if (!TorchRuntime.CudaIsAvailable)
+            Assert.Throws<TorchNotImplementedException>(() => Autocast.For(Device.Cuda));  // a CPU-only libtorch
+        else
+            Assert.False(Autocast.IsEnabled(DeviceType.Cuda));
+    }
+
+    [CudaFact]
+    public void CudaAutocastRunsCudaMatrixProductsInReducedPrecisionOnly()
+    {
+        using var scope = new TensorScope();
+        var a = Tensors.Randn([4, 8], new Generator(1));
+        var b = Tensors.Randn([8, 3], new Generator(2));
+        var ca = a.To(Device.Cuda);
+        var cb = b.To(Device.Cuda);
+        using (Autocast.For(Device.Cuda, DType.Float16))
+        {
+            Assert.True(Autocast.IsEnabled(DeviceType.Cuda));
+            Assert.False(Autocast.IsCpuEnabled);
+            Assert.Equal(DType.Float16, ca.MatMul(cb).DType);
+            Assert.Equal(DType.Float32, a.MatMul(b).DType);  // CPU tensors are outside a CUDA scope
+        }
+        using (Autocast.For(Device.Cuda)) Assert.Equal(DType.BFloat16, ca.MatMul(cb).DType);
+        Assert.False(Autocast.IsEnabled(DeviceType.Cuda));
+        Assert.Equal(DType.Float32, ca.MatMul(cb).DType);
+    }
+
+    [Fact]
     public void ChannelsLastConvolutionEqualsTheContiguousOne()
     {
         using var input = Tensors.Randn([2, 3, 9, 9], new Generator(3));
