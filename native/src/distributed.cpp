@@ -97,17 +97,22 @@ void reduce_in_place(sd_process_group_s& g, at::Tensor& flat, int32_t op) {
   if (op == SD_DIST_AVG && g.sums_only) flat.div_(g.world_size);
 }
 
-// Collectives work on contiguous memory: a strided tensor (e.g. a channels-last weight) goes
-// through a contiguous copy that is written back.
-at::Tensor contiguous_view(const at::Tensor& t) {
-  if (!t.defined()) sd::fail_argument("undefined tensor");
-  return t.contiguous();
-}
-void write_back(const at::Tensor& original, const at::Tensor& work) {
-  if (work.is_same(original)) return;
-  c10::AutoGradMode no_grad(false);  // parameters are leaves that require grad
-  original.copy_(work);
-}
+// Collectives write into the tensor they get. They get a detached alias, so a parameter (a leaf
+// that requires grad) can be broadcast into; gloo writes a CUDA tensor through an in-place copy,
+// which autograd would refuse on the parameter itself. A strided tensor (e.g. a channels-last
+// weight) goes through a contiguous copy that is written back.
+struct collective_buffer {
+  at::Tensor alias;
+  at::Tensor flat;
+  explicit collective_buffer(const at::Tensor& original) {
+    if (!original.defined()) sd::fail_argument("undefined tensor");
+    alias = original.detach();
+    flat = alias.contiguous();
+  }
+  void write_back() {
+    if (!flat.is_same(alias)) alias.copy_(flat);
+  }
+};
 
 }  // namespace
 
@@ -176,24 +181,22 @@ SD_EXPORT sd_status sd_dist_free(sd_process_group group) { SD_TRY(delete group);
 SD_EXPORT sd_status sd_dist_broadcast(sd_process_group group, sd_tensor tensor, int32_t root) {
   return dist_guarded([&]() {
     auto& g = G(group);
-    const at::Tensor& original = sd::T(tensor);
-    at::Tensor t = contiguous_view(original);
+    collective_buffer buffer(sd::T(tensor));
     if (root < 0 || root >= g.world_size) sd::fail_argument("broadcast root " + std::to_string(root) + " is not a rank");
-    std::vector<at::Tensor> one{t};
+    std::vector<at::Tensor> one{buffer.flat};
     c10d::BroadcastOptions options;
     options.rootRank = root;
     wait(g.group->broadcast(one, options));
-    write_back(original, t);
+    buffer.write_back();
   });
 }
 
 SD_EXPORT sd_status sd_dist_all_reduce(sd_process_group group, sd_tensor tensor, int32_t op) {
   return dist_guarded([&]() {
     auto& g = G(group);
-    const at::Tensor& original = sd::T(tensor);
-    at::Tensor t = contiguous_view(original);
-    reduce_in_place(g, t, op);
-    write_back(original, t);
+    collective_buffer buffer(sd::T(tensor));
+    reduce_in_place(g, buffer.flat, op);
+    buffer.write_back();
   });
 }
 
@@ -214,8 +217,7 @@ SD_EXPORT sd_status sd_dist_all_reduce_bucket(sd_process_group group, const sd_t
     at::Tensor flat = torch::utils::flatten_dense_tensors(members);
     reduce_in_place(g, flat, op);
     auto parts = torch::utils::unflatten_dense_tensors(flat, members);
-    c10::AutoGradMode no_grad(false);
-    for (size_t i = 0; i < members.size(); ++i) members[i].copy_(parts[i]);
+    for (size_t i = 0; i < members.size(); ++i) members[i].detach().copy_(parts[i]);
   });
 }
 

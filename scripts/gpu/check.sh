@@ -38,7 +38,9 @@ export SHARPDISTILL_NATIVE="$root/native/build-cuda/libsharpdistill_native.so" O
 cli=("dotnet" "$kit/cli/SharpDistill.Cli.dll")
 runs="$out/runs"
 common=(--set dataset.root="$kit/fmnist" --set experiment.device=cuda --set experiment.output_dir="$runs" --set dataset.train_limit=6000 --set dataset.test_limit=2000)
-step "${cli[@]}" bench --device cuda --teacher resnet32x4 --student resnet8x4 --method crld --batch-size 64 --steps 30 --compare-modes --json "$out/bench_crld_cuda.json"
+bench=("${cli[@]}" bench --device cuda --teacher resnet32x4 --student resnet8x4 --method crld --batch-size 64 --steps 50)
+step "${bench[@]}" --json "$out/bench_crld_cuda.json"
+step "${bench[@]}" --student-precision bf16 --teacher-precision bf16 --json "$out/bench_crld_cuda_bf16.json"
 step "${cli[@]}" train -c configs/fashion_mnist/ce/res20.yaml "${common[@]}" --set solver.epochs=2
 teacher="$(ls -d "$runs"/*res20*/checkpoints/best.safetensors | head -1)"
 for m in kd dkd dist crld dcd cmkd; do

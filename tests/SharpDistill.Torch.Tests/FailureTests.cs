@@ -34,7 +34,7 @@ public class FailureTests
     {
         using var scope = new TensorScope();
         var x = Tensors.Ones(2, 3);
-        Assert.Contains("gather(): Expected dtype int64 for index",
+        Assert.Contains("gather(): Expected dtype int",  // "int64" in libtorch 1.13, "int32/int64" in 2.x
             Assert.Throws<TorchArgumentException>(() => x.Gather(1, Tensors.Zeros(2, 1))).Message);
         Assert.Contains("expected scalar type Long but found Float",
             Assert.Throws<TorchArgumentException>(() => F.CrossEntropy(x, Tensors.Zeros(2))).Message);
@@ -201,7 +201,8 @@ public class ShapeOverflowTests
         using var scope = new TensorScope();
         var t = Tensors.Zeros(2, 3);
         Assert.Contains("more than one inferred (-1) size", Assert.Throws<TorchArgumentException>(() => t.View(-1, -1)).Message);
-        using var empty = Tensors.Zeros(new long[] { 0, 1L << 62, 1L << 62 }); // empty: zero elements, however large the rest
+        // Empty: zero elements, however large the rest (kept small enough that libtorch 2.x's stride check passes too).
+        using var empty = Tensors.Zeros(new long[] { 0, 1L << 31, 1L << 31 });
         Assert.Equal(0, empty.NumEl);
         using var kept = t.View(2, 1, 3).Expand(-1, 4, -1); // -1 keeps a size in Expand, any number of times
         Assert.Equal(new long[] { 2, 4, 3 }, kept.Shape);

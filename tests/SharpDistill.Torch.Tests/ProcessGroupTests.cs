@@ -57,12 +57,13 @@ public class ProcessGroupTests
         var a = Tensor.FromArray(new[] { 1f, 2f, 3f }).To(cuda);
         group.AllReduce(a, ReduceOp.Sum);
         group.AllReduce(a, ReduceOp.Average);
-        var b = Tensor.FromArray(new[] { 4f, 5f }).To(cuda);
-        group.AllReduceBucket([a, b], ReduceOp.Average);
+        var b = Tensor.FromArray(new[] { 4f, 5f }).To(cuda).RequiresGrad_();  // a parameter
+        group.AllReduceBucket([a], ReduceOp.Average);
         group.Broadcast(b, root: 0);
+        group.AllReduce(b, ReduceOp.Sum);
         group.Barrier();
         Assert.Equal(new[] { 1f, 2f, 3f }, a.To(Device.Cpu).ToArray<float>());
-        Assert.Equal(new[] { 4f, 5f }, b.To(Device.Cpu).ToArray<float>());
+        Assert.Equal(new[] { 4f, 5f }, b.Detach().To(Device.Cpu).ToArray<float>());
     }
 
     [CudaFact]
@@ -74,5 +75,11 @@ public class ProcessGroupTests
         group.AllReduceBucket([a], ReduceOp.Average);
         group.Broadcast(a, root: 0);
         Assert.Equal(new[] { 1f, 2f, 3f }, a.To(Device.Cpu).ToArray<float>());
+        // A parameter (a leaf that requires grad): gloo writes CUDA tensors through an in-place copy.
+        var parameter = Tensor.FromArray(new[] { 4f, 5f }).To(Device.Parse("cuda:0")).RequiresGrad_();
+        group.Broadcast(parameter, root: 0);
+        group.AllReduce(parameter, ReduceOp.Average);
+        Assert.True(parameter.RequiresGrad);
+        Assert.Equal(new[] { 4f, 5f }, parameter.Detach().To(Device.Cpu).ToArray<float>());
     }
 }

@@ -68,12 +68,7 @@ public sealed class DataParallelTraining : IDisposable
     public bool AgreeOnStop(bool requestedHere)
     {
         var any = false;
-        Guard("agreeing on a stop request", () =>
-        {
-            using var flag = Tensor.FromArray(new[] { requestedHere ? 1f : 0f });
-            Group.AllReduce(flag, ReduceOp.Sum);
-            any = flag.ToDouble() > 0;
-        });
+        Guard("agreeing on a stop request", () => any = SumOverRanks(requestedHere ? 1 : 0)[0] > 0);
         return any;
     }
 
@@ -83,13 +78,9 @@ public sealed class DataParallelTraining : IDisposable
         var combined = local;
         Guard("combining the evaluation", () =>
         {
-            using var sums = Tensor.FromArray(new[]
-            {
+            var values = SumOverRanks(
                 Math.Round(local.Top1 * local.Samples / 100.0), Math.Round(local.Top5 * local.Samples / 100.0),
-                local.Loss * local.Samples, local.Samples,
-            });
-            Group.AllReduce(sums, ReduceOp.Sum);
-            var values = sums.ToArray<double>();
+                local.Loss * local.Samples, local.Samples);
             var samples = values[3];
             combined = new Evaluation(100.0 * values[0] / samples, 100.0 * values[1] / samples, values[2] / samples, (long)samples);
         });
@@ -107,10 +98,8 @@ public sealed class DataParallelTraining : IDisposable
         var combined = local;
         Guard("combining the training figures", () =>
         {
-            using var sums = Tensor.FromArray(new double[] { state.Samples, state.Top1, state.Top5, state.LossSum }
+            var v = SumOverRanks(new double[] { state.Samples, state.Top1, state.Top5, state.LossSum }
                 .Concat(terms.Select(t => state.TermSums[t])).ToArray());
-            Group.AllReduce(sums, ReduceOp.Sum);
-            var v = sums.ToArray<double>();
             combined = EpochAccumulator.FromState(state with
             {
                 Samples = (long)Math.Round(v[0]), Top1 = (long)Math.Round(v[1]), Top5 = (long)Math.Round(v[2]), LossSum = v[3],
@@ -118,6 +107,19 @@ public sealed class DataParallelTraining : IDisposable
             });
         });
         return combined;
+    }
+
+    /// <summary>
+    /// Element-wise sums of <paramref name="values"/> over the ranks. NCCL reduces CUDA tensors only,
+    /// so with it the figures travel on the device the student trains on.
+    /// </summary>
+    private double[] SumOverRanks(params double[] values)
+    {
+        using var scope = new TensorScope();
+        var sums = Tensor.FromArray(values);
+        if (Group.Backend == DistributedBackend.Nccl) sums = sums.To(modules[0].Parameters().First().Device);
+        Group.AllReduce(sums, ReduceOp.Sum);
+        return sums.To(Device.Cpu).ToArray<double>();
     }
 
     /// <summary>Waits for every rank (before the job ends, so no rank leaves while another still talks to it).</summary>
