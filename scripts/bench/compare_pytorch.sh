@@ -24,11 +24,18 @@ repeats="${2:-3}"
 # Smaller figures for a smoke test of this script (not for comparisons): COMPARE_STEPS, COMPARE_TRAIN_LIMIT.
 steps="${COMPARE_STEPS:-10}"
 train_limit="${COMPARE_TRAIN_LIMIT:-10000}"
-python=/usr/bin/python3
+# Elsewhere (e.g. a GPU machine's CPU, scripts/gpu/check.sh): COMPARE_PYTHON (another python with torch),
+# SHARPDISTILL (the command that runs the CLI), COMPARE_STEPS_ONLY=1 (table 1 only, no farm-bench),
+# COMPARE_CPUS (a taskset CPU list both sides are pinned to, e.g. 0,1).
+python="${COMPARE_PYTHON:-/usr/bin/python3}"
+read -r -a sharpdistill <<<"${SHARPDISTILL:-./sharpdistill}"
+pin=()
+[ -n "${COMPARE_CPUS:-}" ] && pin=(taskset -c "$COMPARE_CPUS")
+steps_only="${COMPARE_STEPS_ONLY:-0}"
 if [ -z "$source_arg" ]; then echo "usage: $0 CRLD_SOURCE [REPEATS] (a checkout or bare git dir of arcaninez/CRLD)" >&2; exit 2; fi
 "$python" -c 'import torch' 2>/dev/null || { echo "needs Debian's python3-torch: apt-get install -y python3-torch python3-torchvision" >&2; exit 2; }
-[ -x ./sharpdistill ] || { echo "build SharpDistill first (scripts/setup.sh)" >&2; exit 2; }
-command -v farm-bench >/dev/null || { echo "needs farm-bench on PATH" >&2; exit 2; }
+[ -n "${SHARPDISTILL:-}" ] || [ -x ./sharpdistill ] || { echo "build SharpDistill first (scripts/setup.sh)" >&2; exit 2; }
+[ "$steps_only" = 1 ] || command -v farm-bench >/dev/null || { echo "needs farm-bench on PATH" >&2; exit 2; }
 
 work="$(mktemp -d /tmp/sd_compare.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
@@ -44,6 +51,7 @@ export OMP_WAIT_POLICY=PASSIVE
 glibc_env=(MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_TOP_PAD_=536870912)
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "pytorch: $("$python" -c 'import torch; print(torch.__version__)'); pinned to CPUs: ${COMPARE_CPUS:-none}"
 echo "flags: $(grep -m1 -o -w -E 'avx512_bf16|amx_bf16' /proc/cpuinfo | sort -u | xargs || true)"
 
 # 1. The CRLD step, PyTorch and SharpDistill alternating.
@@ -58,7 +66,7 @@ if ! grep -q -w -E 'avx512_bf16|amx_bf16' /proc/cpuinfo && [ "${COMPARE_BF16:-0}
   theirs_bf16=(--no-bf16)
 fi
 for ((r = 1; r <= repeats; r++)); do
-  "$python" scripts/bench/pytorch_reference.py step --crld-src "$crld" --threads 2 --steps "$steps" --warmup 2 "${theirs_bf16[@]}" >> "$steps_json"
+  "${pin[@]}" "$python" scripts/bench/pytorch_reference.py step --crld-src "$crld" --threads 2 --steps "$steps" --warmup 2 "${theirs_bf16[@]}" >> "$steps_json"
   # SharpDistill in its default compute form, the plain fp32 one, and bf16 (teacher and student).
   for form in "${ours_forms[@]}"; do
     case "$form" in
@@ -66,7 +74,7 @@ for ((r = 1; r <= repeats; r++)); do
       plain-fp32) extra=(--memory-format contiguous --fold-teacher false) ;;
       bf16) extra=(--student-precision bf16 --teacher-precision bf16 --memory-format channels_last --fold-teacher true) ;;
     esac
-    ./sharpdistill bench --method crld --teacher resnet32x4 --student resnet8x4 --batch-size 64 --threads 2 \
+    "${pin[@]}" "${sharpdistill[@]}" bench --method crld --teacher resnet32x4 --student resnet8x4 --batch-size 64 --threads 2 \
       --steps "$steps" --warmup-steps 2 --pipeline-samples 64 --teacher-compare-reps 1 "${extra[@]}" --json "$work/ours_${form}_$r.json" > /dev/null
     "$python" - "$work/ours_${form}_$r.json" "$form" >> "$steps_json" <<'PY'
 import json, sys
@@ -89,6 +97,8 @@ for (side, form), rs in rows.items():
     m = lambda k: statistics.median(r[k] for r in rs)
     print(f"| {side} {form} | {m('teacher_fwd_ms'):.0f} | {m('student_fwd_bwd_ms'):.0f} | {m('step_ms'):.0f} | {m('img_per_s'):.1f} | {len(rs)} |")
 PY
+
+[ "$steps_only" = 1 ] && exit 0
 
 # 2. Whole student runs, timed from outside (start-up included), A/B alternating.
 cat > "$work/ours.sh" <<SH

@@ -58,4 +58,37 @@ SHARPDISTILL_DIST_BACKEND=gloo step "${cli[@]}" launch --nproc-per-node 2 -- dis
   --set experiment.device=cuda:0 --set experiment.name=launch_gloo_2
 # Two processes asking for one GPU each on a one-GPU machine: a readable error, exit 2.
 [ "$(nvidia-smi -L | wc -l)" -lt 2 ] && step "${cli[@]}" launch --nproc-per-node 2 -- distill -c "$crld" "${common[@]}" "${dist[@]}" --set experiment.name=launch_too_many
+
+# The machine's CPU: the bf16 training test where the CPU has native bf16, and (with crld/ in the
+# kit) the CRLD step against PyTorch on two pinned cores, like the developers' 2-core machine.
+if [ ! -e /usr/share/datasets/fashion-mnist ] && [ -w /usr/share ]; then
+  mkdir -p /usr/share/datasets && cp -r "$kit/fmnist" /usr/share/datasets/fashion-mnist
+fi
+echo "== CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); bf16 flags: $(grep -m1 -o -w -E 'avx512_bf16|amx_bf16' /proc/cpuinfo | sort -u | xargs)"
+(cd "$kit/tests" && TAIL=8 step dotnet "$kit/xunit/xunit.console.dll" SharpDistill.Tests.dll -class SharpDistill.Tests.Training.Bf16TrainingTests -noColor)
+# fp32 against bf16 autocast on that CPU, paired by seed (all cores; resnet8 on the Fashion-MNIST subset).
+for seed in 1 2 3; do
+  for precision in fp32 bf16; do
+    TAIL=1 step "${cli[@]}" train -c configs/fashion_mnist/ce/res8.yaml --set dataset.root="$kit/fmnist" --set experiment.device=cpu \
+      --set experiment.output_dir="$out/cpu_runs" --set experiment.name="res8_${precision}_seed$seed" --set experiment.seed=$seed \
+      --set solver.epochs=3 --set compute.student_precision=$precision
+  done
+done
+"$py" - "$out/cpu_runs" <<'PY'
+import csv, os, statistics, sys
+root = sys.argv[1]
+def last(name):
+    rows = list(csv.DictReader(open(os.path.join(root, name, "metrics.csv"))))
+    return float(rows[-1]["test_top1"])
+fp32 = [last(f"res8_fp32_seed{s}") for s in (1, 2, 3)]
+bf16 = [last(f"res8_bf16_seed{s}") for s in (1, 2, 3)]
+d = [b - f for f, b in zip(fp32, bf16)]
+print("== CPU fp32 vs bf16, resnet8, 3 epochs, seeds 1-3: fp32 %s, bf16 %s" % (fp32, bf16))
+print("   fp32 %.2f +- %.2f, bf16 %.2f +- %.2f, paired bf16 - fp32 %.2f +- %.2f" % (
+    statistics.mean(fp32), statistics.stdev(fp32), statistics.mean(bf16), statistics.stdev(bf16), statistics.mean(d), statistics.stdev(d)))
+PY
+if [ -d "$kit/crld/mdistiller" ]; then
+  TAIL=12 COMPARE_PYTHON="$py" SHARPDISTILL="dotnet $kit/cli/SharpDistill.Cli.dll" COMPARE_STEPS_ONLY=1 COMPARE_CPUS="${COMPARE_CPUS:-0,1}" \
+    COMPARE_STEPS="${COMPARE_STEPS:-8}" step bash scripts/bench/compare_pytorch.sh "$kit/crld" "${COMPARE_REPEATS:-2}"
+fi
 echo "== done in $SECONDS s"

@@ -5,6 +5,10 @@
 #   torch-tests/           the engine's test assembly and xunit's console runner, to run the CUDA tests
 #   fmnist/                a Fashion-MNIST subset (6,000 training, 2,000 test images) cut from Debian's files
 #   gloo/                  Debian's gloo headers, for a libtorch whose include tree lacks them
+#   tests/                 the library's test assembly (no ONNX Runtime), for the bf16 training test on a
+#                          CPU with native bf16 (GPU machines have one; the developers' machine may not)
+#   crld/                  with CRLD_SRC set (a checkout or bare git dir of arcaninez/CRLD): its mdistiller
+#                          code, for the PyTorch side of scripts/bench/compare_pytorch.sh on that machine's CPU
 # Everything must fit in what the device tool carries (64 MiB with the repository).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,6 +29,18 @@ cp tests/SharpDistill.Torch.Tests/bin/Release/net10.0/*.{dll,json} "$out/torch-t
 dotnet restore scripts/gpu/xunit-runner -nologo -v quiet
 runner="${NUGET_PACKAGES:-$HOME/.nuget/packages}/xunit.runner.console/2.4.1/tools/netcoreapp2.0"
 cp -r "$runner" "$out/xunit"
+
+dotnet build tests/SharpDistill.Tests -c Release -nologo -v quiet -clp:ErrorsOnly
+mkdir -p "$out/tests"
+cp tests/SharpDistill.Tests/bin/Release/net10.0/*.{dll,json} "$out/tests/"
+cp -r tests/SharpDistill.Tests/bin/Release/net10.0/Data "$out/tests/"
+rm -f "$out"/tests/*OnnxRuntime* "$out/tests/SharpDistill.DistributedHost.dll"
+
+if [ -n "${CRLD_SRC:-}" ]; then
+  mkdir -p "$out/crld"
+  if [ -d "$CRLD_SRC/mdistiller" ]; then cp -r "$CRLD_SRC/mdistiller" "$out/crld/"
+  else git --git-dir="$CRLD_SRC" archive HEAD mdistiller | tar -x -C "$out/crld"; fi
+fi
 
 mkdir -p "$out/fmnist"
 python3 - <<'PY'
