@@ -21,6 +21,13 @@ public static class RepoPaths
         return File.Exists(path) ? path : throw new FileNotFoundException($"reference vectors {path} are missing from the repository", path);
     }
 
+    /// <summary>
+    /// The PyTorch-written checkpoints of the .pth import tests and the values PyTorch computed for
+    /// them (tests/SharpDistill.Tests/TorchImport/testdata, written by make_checkpoints.py there).
+    /// </summary>
+    public static string TorchCheckpoints(string name = "") =>
+        Path.Combine(Root, "tests", "SharpDistill.Tests", "TorchImport", "testdata", name);
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace SharpDistill.Tests.TorchImport;
@@ -10,7 +9,7 @@ namespace SharpDistill.Tests.TorchImport;
 /// </summary>
 internal static class CheckpointTestData
 {
-    public static string DataDirectory { get; } = Path.Combine(SourceDirectory(), "testdata");
+    public static string DataDirectory { get; } = RepoPaths.TorchCheckpoints();
 
     private static readonly Lazy<JsonElement> ExpectedJson =
         new(() => JsonDocument.Parse(File.ReadAllText(Path.Combine(DataDirectory, "expected.json"))).RootElement);
@@ -18,8 +17,6 @@ internal static class CheckpointTestData
     public static JsonElement Expected => ExpectedJson.Value;
 
     public static string PathOf(string name) => Path.Combine(DataDirectory, name);
-
-    private static string SourceDirectory([CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 
     public static double[] Doubles(JsonElement array) =>
         array.EnumerateArray().Select(e => e.ValueKind switch
