@@ -346,13 +346,18 @@ struct reducer_state {
   void wait_until(reducer_bucket& b, size_t k, std::chrono::steady_clock::time_point deadline) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left < std::chrono::milliseconds(1)) left = std::chrono::milliseconds(1);
+    std::string detail;
     try {
-      if (!b.work->wait(left)) throw distributed_failure("the collective did not complete");
+      if (b.work->wait(left)) return;
+      detail = "the collective did not complete";
     } catch (const c10::Error& e) {
-      throw distributed_failure("the all-reduce of gradient bucket " + std::to_string(k + 1) + " of " +
-                                std::to_string(buckets.size()) + " failed or did not complete within " +
-                                std::to_string(timeout.count()) + " ms: " + e.what_without_backtrace());
+      detail = e.what_without_backtrace();  // c10d's own errors, e.g. its timeout
+    } catch (const std::exception& e) {
+      detail = e.what();  // gloo's I/O errors: a peer closed the connection
     }
+    throw distributed_failure("the all-reduce of gradient bucket " + std::to_string(k + 1) + " of " +
+                              std::to_string(buckets.size()) + " failed or did not complete within " +
+                              std::to_string(timeout.count()) + " ms of the end of the backward pass: " + detail);
   }
 
   void copy_back(reducer_bucket& b) {

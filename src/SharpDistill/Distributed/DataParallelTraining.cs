@@ -9,7 +9,8 @@ namespace SharpDistill.Distributed;
 /// <summary>
 /// What the trainer does differently in a data-parallel job (docs/distributed.md): start every rank
 /// from rank 0's parameters and buffers, average the gradients of every trainable parameter
-/// (student and the distiller's extra modules) after each backward pass, agree on stopping, and
+/// (student and the distiller's extra modules) in every step (started during the backward pass
+/// unless the context says after-backward), agree on stopping, and
 /// combine the sharded evaluation. Every failure of a collective becomes a
 /// <see cref="DistributedFailureException"/> that names this rank and the ranks it waited for.
 /// </summary>
