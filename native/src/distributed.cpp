@@ -227,6 +227,7 @@ SD_EXPORT sd_status sd_dist_barrier(sd_process_group group) {
 #include <torch/csrc/autograd/function_hook.h>
 #include <torch/csrc/autograd/variable.h>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 
@@ -383,6 +384,14 @@ struct reducer_state {
       if (buckets[next_launch].work) ++launched_at_finish;
       ++next_launch;
     }
+    // A gradient no hook announced (a parameter that only started requiring grad after the
+    // reducer was made has no hook) but that appeared after its bucket was sent: stale as well.
+    for (auto& b : buckets)
+      for (size_t i : b.params) {
+        const at::Tensor& g = params[i].grad();
+        if (g.defined() && std::none_of(b.members.begin(), b.members.end(), [&](const at::Tensor& m) { return m.is_same(g); }))
+          redo = true;
+      }
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (size_t k = 0; k < buckets.size(); ++k)
       if (buckets[k].work) wait_until(buckets[k], k, deadline);
@@ -403,7 +412,9 @@ struct reducer_state {
     for (auto& b : buckets) copy_back(b);
     // Parameters that got no gradient this step are not waited for next step (DDP learns its
     // unused parameters the same way); one that gets a gradient again triggers a redo once.
-    for (size_t i = 0; i < params.size(); ++i) expected[i] = has_accumulator[i] && accumulated[i] ? 1 : 0;
+    // A step without any backward pass teaches nothing.
+    if (std::find(accumulated.begin(), accumulated.end(), 1) != accumulated.end())
+      for (size_t i = 0; i < params.size(); ++i) expected[i] = has_accumulator[i] && accumulated[i] ? 1 : 0;
   }
 };
 

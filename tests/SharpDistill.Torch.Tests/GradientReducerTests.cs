@@ -124,4 +124,37 @@ public class GradientReducerTests
         Assert.Contains("not a leaf", Assert.Throws<TorchArgumentException>(() =>
             new GradientReducer(group, [[chain.First.Weight * 2]])).Message);
     }
+
+    [Fact]
+    public void AParameterThatStartsRequiringGradLaterIsStillAveraged()
+    {
+        using var group = SingleRank();
+        using var chain = new Chain();
+        using var scope = new TensorScope();
+        var late = Tensors.Randn([6], new Generator(3)); // no gradient accumulator yet, so no hook
+        using var reducer = new GradientReducer(group, [[late], .. chain.OnePerBucket(unused: false)]);
+        late.RequiresGrad_();
+        chain.Loss(Input() * late).Backward(); // scales the input: its gradient is the very last one
+        var gradient = late.Grad!.ToArray<float>();
+        reducer.Finish();
+        // Its bucket (nothing to wait for) was sent with the first hook, before its gradient
+        // existed; finish notices the new gradient and reduces again.
+        Assert.Equal(1, reducer.Statistics.RedoneSteps);
+        Assert.Equal(gradient, late.Grad!.ToArray<float>());
+    }
+
+    [Fact]
+    public void AStepWithoutBackwardDoesNotChangeWhatIsWaitedFor()
+    {
+        using var group = SingleRank();
+        using var chain = new Chain();
+        using var reducer = new GradientReducer(group, chain.OnePerBucket(unused: false));
+        using var scope = new TensorScope();
+        reducer.Finish(); // nothing to average
+        chain.Loss(Input()).Backward();
+        reducer.Finish();
+        var s = reducer.Statistics;
+        Assert.Equal((2, 6, 0, 0), (s.Steps, s.StartedDuringBackward, s.StartedAtFinish, s.RedoneSteps));
+        Assert.True(s.StartedEarly >= 1);
+    }
 }
