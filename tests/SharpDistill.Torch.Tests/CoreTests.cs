@@ -7,7 +7,7 @@ public class CoreTests
     [Fact]
     public void ReportsVersions()
     {
-        Assert.Equal(3, TorchRuntime.AbiVersion);
+        Assert.Equal(4, TorchRuntime.AbiVersion);
         Assert.StartsWith("1.", TorchRuntime.LibTorchVersion.Length > 0 ? TorchRuntime.LibTorchVersion : "?");
     }
 
