@@ -34,4 +34,28 @@ sd_status sd_dist_all_reduce_bucket(sd_process_group group, const sd_tensor* ten
 /* Returns when every rank has reached it (or fails after the timeout). */
 sd_status sd_dist_barrier(sd_process_group group);
 
+/* A gradient reducer (docs/distributed.md, "Gradient synchronisation"): all-reduces (averages) the
+ * gradients of a fixed list of parameters in buckets, starting each bucket's collective during
+ * the backward pass as soon as all its parameters' gradients have been accumulated (a post-hook on
+ * each parameter's gradient accumulator). params lists the parameters bucket after bucket
+ * (bucket_sizes[k] of them in bucket k; one dtype and device per bucket, no parameter twice);
+ * buckets start in index order on every rank. Every rank must run the same backward passes.
+ * timeout_ms bounds the wait in finish. Failures inside a hook are kept and reported by finish. */
+typedef struct sd_grad_reducer_s* sd_grad_reducer;
+sd_status sd_dist_reducer_create(sd_process_group group, const sd_tensor* params, int64_t n, const int64_t* bucket_sizes,
+                                 int64_t n_buckets, int64_t timeout_ms, sd_grad_reducer* out);
+/* After the step's backward pass: starts the buckets the hooks did not (parameters without a
+ * gradient are skipped), waits for all, replaces each gradient by its mean over the ranks, and
+ * resets for the next step. When a gradient changed after its bucket was started (a second
+ * backward pass, or a parameter that got a gradient again after a step without one), the final
+ * gradients are reduced once more after the backward pass, so the result is always exact. */
+sd_status sd_dist_reducer_finish(sd_grad_reducer reducer);
+/* Counters since creation: finished steps; buckets started from a hook (during backward); of
+ * those, started while other gradients of the same backward pass were still to come (overlap);
+ * buckets started in finish; steps whose reduction was redone after the backward pass. */
+sd_status sd_dist_reducer_stats(sd_grad_reducer reducer, int64_t* steps, int64_t* launched_in_backward,
+                                int64_t* launched_early, int64_t* launched_at_finish, int64_t* redone_steps);
+/* Removes the hooks and frees the reducer (not while a backward pass runs); NULL is ignored. */
+sd_status sd_dist_reducer_free(sd_grad_reducer reducer);
+
 #endif

@@ -224,3 +224,317 @@ SD_EXPORT sd_status sd_dist_all_reduce_bucket(sd_process_group group, const sd_t
 SD_EXPORT sd_status sd_dist_barrier(sd_process_group group) {
   return dist_guarded([&]() { wait(G(group).group->barrier()); });
 }
+
+// ---- Gradient reducer: bucket all-reduces started during the backward pass -------------------
+// docs/distributed.md, "Gradient synchronisation". PyTorch DDP's Reducer does not compile against
+// Debian's libtorch headers, so this is our own bookkeeping on top of the process group's
+// asynchronous allreduce (the collective stays c10d's). A post-hook on each parameter's gradient
+// accumulator counts the parameter as ready; when every expected parameter of a bucket is ready,
+// the bucket is flattened into its own buffer and its allreduce is started without waiting.
+// Buckets are started strictly in index order (a ready bucket waits for the ones before it), so
+// every rank issues the same sequence of collectives whatever order its autograd engine finishes
+// the gradients in. sd_dist_reducer_finish starts whatever the hooks did not, waits, averages and
+// copies back.
+#include <torch/csrc/autograd/function.h>
+#include <torch/csrc/autograd/function_hook.h>
+#include <torch/csrc/autograd/variable.h>
+
+#include <algorithm>
+#include <memory>
+#include <mutex>
+
+namespace {
+
+struct reducer_bucket {
+  std::vector<size_t> params;            // indices into reducer_state::params
+  size_t pending = 0;                    // expected parameters not yet accumulated this step
+  bool launched = false;                 // its allreduce was started this step (or it had nothing to send)
+  std::vector<at::Tensor> members;       // the gradients flattened at launch (results are copied back into them)
+  at::Tensor flat;                       // the buffer the allreduce works on: never a gradient's own memory
+  c10::intrusive_ptr<c10d::Work> work;   // null when the bucket had no gradient
+};
+
+struct reducer_state {
+  std::mutex mutex;
+  c10::intrusive_ptr<sd_collectives> group;
+  int32_t world_size = 1;
+  bool sums_only = true;
+  std::chrono::milliseconds timeout{0};
+  std::vector<at::Tensor> params;
+  std::vector<size_t> bucket_of;
+  std::vector<char> has_accumulator;  // requires grad: a hook can tell when its gradient is ready
+  std::vector<char> expected;         // counted for readiness: got a gradient in the last finished step
+  std::vector<char> accumulated;      // its hook ran in this step
+  std::vector<reducer_bucket> buckets;
+  size_t next_launch = 0;             // buckets start in index order on every rank
+  size_t outstanding = 0;             // expected parameters of the whole step not yet accumulated
+  bool redo = false;                  // a gradient changed after its bucket was started (see finish)
+  std::string error;                  // the first failure inside a hook, reported by finish
+  int64_t steps = 0, launched_in_backward = 0, launched_early = 0, launched_at_finish = 0, redone_steps = 0;
+
+  // Everything for a new step; the caller holds the mutex (or owns the object alone).
+  void reset_step() {
+    std::fill(accumulated.begin(), accumulated.end(), 0);
+    outstanding = 0;
+    for (auto& b : buckets) {
+      b.pending = 0;
+      for (size_t i : b.params) b.pending += expected[i] ? 1 : 0;
+      outstanding += b.pending;
+      b.launched = false;
+      b.members.clear();
+      b.flat = at::Tensor();
+      b.work.reset();
+    }
+    next_launch = 0;
+    redo = false;
+    error.clear();
+  }
+
+  c10d::AllreduceOptions options() const {
+    c10d::AllreduceOptions o;
+    o.reduceOp = sums_only ? c10d::ReduceOp::SUM : c10d::ReduceOp::AVG;
+    return o;
+  }
+
+  // Starts bucket k's allreduce over the gradients its parameters hold now.
+  void launch(size_t k) {
+    auto& b = buckets[k];
+    b.launched = true;
+    for (size_t i : b.params) {
+      const at::Tensor& g = params[i].grad();
+      if (g.defined()) b.members.push_back(g);
+    }
+    if (b.members.empty()) return;
+    at::NoGradGuard no_grad;
+    at::Tensor flat = torch::utils::flatten_dense_tensors(b.members);
+    // A one-tensor bucket flattens to a view of the gradient itself; gloo writes the buffer on its
+    // own thread while autograd may still touch the gradient, so it always gets its own copy.
+    if (flat.is_alias_of(b.members[0])) flat = flat.clone();
+    b.flat = flat;
+    std::vector<at::Tensor> one{b.flat};
+    b.work = group->allreduce(one, options());
+  }
+
+  // Starts every bucket, in order, whose expected parameters are all ready (from a hook).
+  void launch_ready() {
+    while (next_launch < buckets.size() && buckets[next_launch].pending == 0) {
+      launch(next_launch);
+      if (buckets[next_launch].work) {
+        ++launched_in_backward;
+        if (outstanding > 0) ++launched_early;  // other gradients of this backward are still to come
+      }
+      ++next_launch;
+    }
+  }
+
+  // The post-hook: parameter i's gradient was accumulated. Never throws into the autograd engine;
+  // a failure is kept and reported by finish.
+  void on_accumulated(size_t i) noexcept {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!error.empty()) return;
+    try {
+      auto& b = buckets[bucket_of[i]];
+      if (b.launched) {
+        // A second backward before finish (gradient accumulation), or a parameter that got no
+        // gradient last step and has one now: the buffer already sent is stale.
+        redo = true;
+        return;
+      }
+      if (accumulated[i]) return;  // accumulated twice before its bucket started: the launch takes the sum
+      accumulated[i] = 1;
+      if (expected[i]) {
+        --b.pending;
+        --outstanding;
+      }
+      launch_ready();
+    } catch (const c10::Error& e) {
+      error = e.what_without_backtrace();
+    } catch (const std::exception& e) {
+      error = e.what();
+    } catch (...) {
+      error = "unknown failure";
+    }
+  }
+
+  void wait_until(reducer_bucket& b, size_t k, std::chrono::steady_clock::time_point deadline) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left < std::chrono::milliseconds(1)) left = std::chrono::milliseconds(1);
+    std::string detail;
+    try {
+      if (b.work->wait(left)) return;
+      detail = "the collective did not complete";
+    } catch (const c10::Error& e) {
+      detail = e.what_without_backtrace();  // c10d's own errors, e.g. its timeout
+    } catch (const std::exception& e) {
+      detail = e.what();  // gloo's I/O errors: a peer closed the connection
+    }
+    throw distributed_failure("the all-reduce of gradient bucket " + std::to_string(k + 1) + " of " +
+                              std::to_string(buckets.size()) + " failed or did not complete within " +
+                              std::to_string(timeout.count()) + " ms of the end of the backward pass: " + detail);
+  }
+
+  void copy_back(reducer_bucket& b) {
+    if (!b.work) return;
+    at::NoGradGuard no_grad;
+    if (sums_only) b.flat.div_(world_size);
+    auto parts = torch::utils::unflatten_dense_tensors(b.flat, b.members);
+    for (size_t i = 0; i < b.members.size(); ++i) b.members[i].copy_(parts[i]);
+  }
+
+  // After backward: start what the hooks did not, wait for everything, write the averages back.
+  void finish() {
+    std::lock_guard<std::mutex> lock(mutex);
+    struct reset_on_exit {
+      reducer_state& s;
+      ~reset_on_exit() { s.reset_step(); }
+    } reset{*this};
+    ++steps;
+    if (!error.empty())
+      throw distributed_failure("a gradient all-reduce could not be started during the backward pass: " + error);
+    while (next_launch < buckets.size()) {
+      launch(next_launch);
+      if (buckets[next_launch].work) ++launched_at_finish;
+      ++next_launch;
+    }
+    // A gradient no hook announced (a parameter that only started requiring grad after the
+    // reducer was made has no hook) but that appeared after its bucket was sent: stale as well.
+    for (auto& b : buckets)
+      for (size_t i : b.params) {
+        const at::Tensor& g = params[i].grad();
+        if (g.defined() && std::none_of(b.members.begin(), b.members.end(), [&](const at::Tensor& m) { return m.is_same(g); }))
+          redo = true;
+      }
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (size_t k = 0; k < buckets.size(); ++k)
+      if (buckets[k].work) wait_until(buckets[k], k, deadline);
+    if (redo) {
+      // Some gradient changed after its bucket was sent: what came back is stale, so reduce the
+      // final gradients once more after the backward pass. Every rank runs the same backward
+      // passes, so every rank takes this path in the same step and the collectives stay paired.
+      ++redone_steps;
+      for (auto& b : buckets) {
+        b.members.clear();
+        b.work.reset();
+        launch(&b - buckets.data());
+      }
+      const auto again = std::chrono::steady_clock::now() + timeout;
+      for (size_t k = 0; k < buckets.size(); ++k)
+        if (buckets[k].work) wait_until(buckets[k], k, again);
+    }
+    for (auto& b : buckets) copy_back(b);
+    // Parameters that got no gradient this step are not waited for next step (DDP learns its
+    // unused parameters the same way); one that gets a gradient again triggers a redo once.
+    // A step without any backward pass teaches nothing.
+    if (std::find(accumulated.begin(), accumulated.end(), 1) != accumulated.end())
+      for (size_t i = 0; i < params.size(); ++i) expected[i] = has_accumulator[i] && accumulated[i] ? 1 : 0;
+  }
+};
+
+class gradient_ready_hook : public torch::autograd::FunctionPostHook {
+ public:
+  gradient_ready_hook(std::weak_ptr<reducer_state> state, size_t index) : state_(std::move(state)), index_(index) {}
+  torch::autograd::variable_list operator()(const torch::autograd::variable_list& outputs,
+                                            const torch::autograd::variable_list& /*inputs*/) override {
+    if (auto state = state_.lock()) state->on_accumulated(index_);
+    return outputs;
+  }
+
+ private:
+  std::weak_ptr<reducer_state> state_;
+  size_t index_;
+};
+
+}  // namespace
+
+struct sd_grad_reducer_s {
+  std::shared_ptr<reducer_state> state;
+  // The accumulators are kept alive here: autograd holds them only weakly between backward
+  // passes, and a new one (without our hook) would be made for the next graph.
+  std::vector<std::shared_ptr<torch::autograd::Node>> accumulators;
+  std::vector<uintptr_t> hook_keys;
+
+  ~sd_grad_reducer_s() {
+    for (size_t i = 0; i < accumulators.size(); ++i)
+      if (accumulators[i]) accumulators[i]->del_post_hook(hook_keys[i]);
+  }
+};
+
+SD_EXPORT sd_status sd_dist_reducer_create(sd_process_group group, const sd_tensor* params, int64_t n,
+                                           const int64_t* bucket_sizes, int64_t n_buckets, int64_t timeout_ms,
+                                           sd_grad_reducer* out) {
+  return dist_guarded([&]() {
+    auto& g = G(group);
+    sd::check_out(out);
+    if (n < 0 || n_buckets < 0 || (n > 0 && (params == nullptr || bucket_sizes == nullptr)))
+      sd::fail_argument("bad parameter or bucket list");
+    if (timeout_ms <= 0) sd::fail_argument("the timeout must be positive");
+    auto state = std::make_shared<reducer_state>();
+    state->group = g.group;
+    state->world_size = g.world_size;
+    state->sums_only = g.sums_only;
+    state->timeout = std::chrono::milliseconds(timeout_ms);
+    int64_t next = 0;
+    for (int64_t k = 0; k < n_buckets; ++k) {
+      if (bucket_sizes[k] < 1) sd::fail_argument("bucket " + std::to_string(k) + " is empty");
+      if (bucket_sizes[k] > n - next) sd::fail_argument("the bucket sizes add up to more than the parameters");
+      reducer_bucket b;
+      for (int64_t j = 0; j < bucket_sizes[k]; ++j, ++next) {
+        const at::Tensor& p = sd::T(params[next]);
+        if (!p.defined()) sd::fail_argument("undefined parameter");
+        if (!p.is_leaf()) sd::fail_argument("parameter " + std::to_string(next) + " is not a leaf tensor");
+        const at::Tensor& first = b.params.empty() ? p : state->params[b.params[0]];
+        if (p.scalar_type() != first.scalar_type() || p.device() != first.device())
+          sd::fail_argument("a bucket's parameters must share dtype and device");
+        for (const auto& q : state->params)
+          if (q.unsafeGetTensorImpl() == p.unsafeGetTensorImpl())
+            sd::fail_argument("parameter " + std::to_string(next) + " is listed twice");
+        b.params.push_back(state->params.size());
+        state->bucket_of.push_back(state->buckets.size());
+        state->params.push_back(p);
+      }
+      state->buckets.push_back(std::move(b));
+    }
+    if (next != n) sd::fail_argument("the bucket sizes add up to fewer than the parameters");
+    auto reducer = std::make_unique<sd_grad_reducer_s>();
+    reducer->accumulators.resize(state->params.size());
+    reducer->hook_keys.resize(state->params.size());
+    state->has_accumulator.assign(state->params.size(), 0);
+    for (size_t i = 0; i < state->params.size(); ++i) {
+      // A parameter that does not require grad has no accumulator: it is reduced at finish if it
+      // somehow holds a gradient, like in the after-backward path.
+      auto accumulator = torch::autograd::impl::grad_accumulator(state->params[i]);
+      if (!accumulator) continue;
+      state->has_accumulator[i] = 1;
+      reducer->hook_keys[i] = accumulator->add_post_hook(std::make_unique<gradient_ready_hook>(state, i));
+      reducer->accumulators[i] = std::move(accumulator);
+    }
+    state->expected = state->has_accumulator;
+    state->accumulated.assign(state->params.size(), 0);
+    state->reset_step();
+    reducer->state = std::move(state);
+    *out = reducer.release();
+  });
+}
+
+SD_EXPORT sd_status sd_dist_reducer_finish(sd_grad_reducer reducer) {
+  return dist_guarded([&]() {
+    if (reducer == nullptr) sd::fail_argument("null gradient reducer handle");
+    reducer->state->finish();
+  });
+}
+
+SD_EXPORT sd_status sd_dist_reducer_stats(sd_grad_reducer reducer, int64_t* steps, int64_t* launched_in_backward,
+                                          int64_t* launched_early, int64_t* launched_at_finish, int64_t* redone_steps) {
+  SD_TRY({
+    if (reducer == nullptr) sd::fail_argument("null gradient reducer handle");
+    auto& s = *reducer->state;
+    std::lock_guard<std::mutex> lock(s.mutex);
+    *sd::check_out(steps) = s.steps;
+    *sd::check_out(launched_in_backward) = s.launched_in_backward;
+    *sd::check_out(launched_early) = s.launched_early;
+    *sd::check_out(launched_at_finish) = s.launched_at_finish;
+    *sd::check_out(redone_steps) = s.redone_steps;
+  });
+}
+
+SD_EXPORT sd_status sd_dist_reducer_free(sd_grad_reducer reducer) { SD_TRY(delete reducer); }

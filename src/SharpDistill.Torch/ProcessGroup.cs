@@ -102,4 +102,7 @@ public sealed class ProcessGroup : IDisposable
 
     /// <summary>Leaves the group.</summary>
     public void Dispose() => _handle.Dispose();
+
+    /// <summary>The native group, for <see cref="GradientReducer"/>.</summary>
+    internal ProcessGroupHandle Handle => _handle;
 }

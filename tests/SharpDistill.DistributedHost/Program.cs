@@ -1,14 +1,20 @@
 using SharpDistill.Distributed;
 using SharpDistill.Models;
 using SharpDistill.Torch;
+using SharpDistill.Torch.NN;
 using SharpDistill.Torch.Optim;
 using SharpDistill.Torch.Serialization;
 
 // A data-parallel worker for the tests. Without WORLD_SIZE it is the single-process reference.
-//   steps OUT N   N SGD steps of resnet8 in float64 (batch norm in eval mode) on a fixed global batch of 8
+//   steps OUT N [unused]
+//                 N SGD steps of resnet8 in float64 (batch norm in eval mode) on a fixed global batch of 8
 //                 per step; this rank trains on its shard. Writes OUT/grads_<name>.safetensors (the
-//                 gradients of step 1 after averaging) and OUT/weights_<name>.safetensors (after N steps).
+//                 gradients of step 1 after averaging) and OUT/weights_<name>.safetensors (after N steps),
+//                 and prints the overlapped reducer's counters ("reducer: ..."). With "unused", a linear
+//                 layer the forward pass never calls is trained along (it never gets a gradient).
+//   forever       the same steps without end (printing "stepping" after the first) until a peer disappears.
 //   wait          all-reduces a small tensor every 100 ms until a peer disappears.
+// SHARPDISTILL_GRAD_SYNC and SHARPDISTILL_BUCKET_MB choose how the gradients are averaged.
 // Exit codes: 0 done, 4 the job lost a worker (the message on stderr), 2 bad usage or environment.
 const int GlobalBatch = 8;
 try
@@ -20,11 +26,14 @@ try
     switch (args.FirstOrDefault())
     {
         case "steps":
-            RunSteps(context, group, args[1], int.Parse(args[2]), name);
+            RunSteps(context, group, args[1], int.Parse(args[2]), name, args.Contains("unused"));
+            return 0;
+        case "forever":
+            RunSteps(context, group, null, int.MaxValue, name, unused: false);
             return 0;
         case "wait":
             if (context == null || group == null) throw new InvalidOperationException("wait needs WORLD_SIZE");
-            using (var dp = new DataParallelTraining(context, group, Array.Empty<SharpDistill.Torch.NN.Module>()))
+            using (var dp = new DataParallelTraining(context, group, Array.Empty<Module>()))
             {
                 Console.WriteLine("joined");
                 for (var i = 0; ; i++)
@@ -34,7 +43,7 @@ try
                 }
             }
         default:
-            Console.Error.WriteLine("usage: steps OUT N | wait");
+            Console.Error.WriteLine("usage: steps OUT N [unused] | forever | wait");
             return 2;
     }
 }
@@ -49,36 +58,50 @@ catch (SharpDistill.Config.ConfigException e)
     return 2;
 }
 
-static void RunSteps(DistributedContext? context, ProcessGroup? group, string output, int steps, string name)
+static void RunSteps(DistributedContext? context, ProcessGroup? group, string? output, int steps, string name, bool unused)
 {
     // Different initial weights on each rank: the broadcast from rank 0 must make them equal.
     TorchRuntime.ManualSeed(1 + (ulong)(context?.Rank ?? 0));
     using var model = ModelZoo.Create("resnet8", new ModelOptions(10, 1, ModelVariant.TinyImageNet));
+    using var spare = new Linear(4, 3);
     // Float64, so that the comparison at 1e-6 measures the averaging, not float32 rounding of sums
     // taken in another order (float32 alone differs by about 1e-6 relative).
     model.To(DType.Float64);
+    spare.To(DType.Float64);
     model.Eval();
-    using var dp = context == null ? null : new DataParallelTraining(context, group!, [model]);
+    Module[] trained = unused ? [model, spare] : [model];
+    using var dp = context == null ? null : new DataParallelTraining(context, group!, trained);
     dp?.BroadcastState();
-    using var optimizer = new Sgd(model.Parameters(), new SgdOptions { LearningRate = 0.1, Momentum = 0.9, WeightDecay = 5e-4 });
+    using var optimizer = new Sgd(trained.SelectMany(m => m.Parameters()), new SgdOptions { LearningRate = 0.1, Momentum = 0.9, WeightDecay = 5e-4 });
     var world = context?.WorldSize ?? 1;
     var rank = context?.Rank ?? 0;
     var local = GlobalBatch / world;
     for (var step = 0; step < steps; step++)
     {
         using var scope = new TensorScope();
-        using var generator = new Generator(1000 + (ulong)step);
+        using var generator = new Generator(1000 + (ulong)(step % 1000));
         var images = Tensors.Randn([GlobalBatch, 1, 28, 28], generator, DType.Float64).Narrow(0, rank * local, local);
         var labels = Tensors.RandInt(0, 10, [GlobalBatch], generator).Narrow(0, rank * local, local);
         var loss = F.CrossEntropy(model.ForwardLogits(images), labels);
         optimizer.ZeroGrad();
         loss.Backward();
         dp?.AverageGradients();
-        if (step == 0)
+        if (step == 0 && output != null)
             SafeTensors.Save(Path.Combine(output, $"grads_{name}.safetensors"),
                 model.NamedParameters().ToDictionary(p => p.Key, p => p.Value.Grad!));
+        if (step == 0 && output == null) Console.WriteLine("stepping");
         optimizer.Step();
     }
+    if (output == null) return;
+    Assert(spare.Weight.Grad == null, "the unused layer got a gradient");
     SafeTensors.Save(Path.Combine(output, $"weights_{name}.safetensors"), model.NamedParameters().ToDictionary(p => p.Key, p => p.Value));
+    if (dp?.GradientStatistics is { } s)
+        Console.WriteLine($"reducer: buckets={dp.BucketCount} steps={s.Steps} during_backward={s.StartedDuringBackward} early={s.StartedEarly} " +
+                          $"at_finish={s.StartedAtFinish} redone={s.RedoneSteps}");
     dp?.Barrier();
+}
+
+static void Assert(bool condition, string message)
+{
+    if (!condition) throw new InvalidOperationException(message);
 }

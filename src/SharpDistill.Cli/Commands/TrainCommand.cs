@@ -92,8 +92,9 @@ public static class TrainCommand
         if (setup.TeacherSource.Length > 0) output.WriteLine($"teacher: {setup.TeacherSource}");
         var result = trainer.Run(resume, stop);
         if (dataParallel != null)
-            output.WriteLine(string.Format(inv, "data-parallel: gradient all-reduce {0:0.00} ms per step on rank 0 ({1} bucket(s))",
-                dataParallel.GradientCommunicationPerStep.TotalMilliseconds, dataParallel.BucketCount));
+            output.WriteLine(string.Format(inv, "data-parallel: gradient all-reduce {0:0.00} ms per step on rank 0 ({1} bucket(s), {2})",
+                dataParallel.GradientCommunicationPerStep.TotalMilliseconds, dataParallel.BucketCount,
+                dataParallel.GradientSync == GradientSync.Overlapped ? "overlapped with backward; the time is the wait after it" : "after backward"));
         output.WriteLine(string.Format(inv, "{0}: best test top-1 {1:0.00} (epoch {2}), last {3:0.00}; {4} epochs in {5:0.0} s; checkpoints in {6}",
             result.Stopped ? "stopped" : "done", result.BestTop1, result.BestEpoch, result.LastTop1, result.EpochsCompleted,
             result.Elapsed.TotalSeconds, Path.Combine(result.RunDirectory, "checkpoints")));

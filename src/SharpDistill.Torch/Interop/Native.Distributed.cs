@@ -22,3 +22,24 @@ internal sealed class ProcessGroupHandle : Microsoft.Win32.SafeHandles.SafeHandl
 
     protected override bool ReleaseHandle() => Native.sd_dist_free(handle) == 0;
 }
+
+// The gradient reducer of native/include/sd_distributed.h (buckets all-reduced during backward).
+internal static unsafe partial class Native
+{
+    [LibraryImport(Library)]
+    internal static partial int sd_dist_reducer_create(ProcessGroupHandle group, IntPtr* parameters, long count, long* bucketSizes, long bucketCount,
+        long timeoutMs, out GradientReducerHandle reducer);
+    [LibraryImport(Library)] internal static partial int sd_dist_reducer_finish(GradientReducerHandle reducer);
+    [LibraryImport(Library)]
+    internal static partial int sd_dist_reducer_stats(GradientReducerHandle reducer, out long steps, out long launchedInBackward, out long launchedEarly,
+        out long launchedAtFinish, out long redoneSteps);
+    [LibraryImport(Library)] internal static partial int sd_dist_reducer_free(IntPtr reducer);
+}
+
+/// <summary>Owns a native gradient reducer (and the hooks it put on the parameters' gradient accumulators).</summary>
+internal sealed class GradientReducerHandle : Microsoft.Win32.SafeHandles.SafeHandleZeroOrMinusOneIsInvalid
+{
+    public GradientReducerHandle() : base(ownsHandle: true) { }
+
+    protected override bool ReleaseHandle() => Native.sd_dist_reducer_free(handle) == 0;
+}

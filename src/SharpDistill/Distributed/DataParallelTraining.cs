@@ -9,7 +9,8 @@ namespace SharpDistill.Distributed;
 /// <summary>
 /// What the trainer does differently in a data-parallel job (docs/distributed.md): start every rank
 /// from rank 0's parameters and buffers, average the gradients of every trainable parameter
-/// (student and the distiller's extra modules) after each backward pass, agree on stopping, and
+/// (student and the distiller's extra modules) in every step (started during the backward pass
+/// unless the context says after-backward), agree on stopping, and
 /// combine the sharded evaluation. Every failure of a collective becomes a
 /// <see cref="DistributedFailureException"/> that names this rank and the ranks it waited for.
 /// </summary>
@@ -19,27 +20,40 @@ public sealed class DataParallelTraining : IDisposable
     private readonly IReadOnlyList<Module> modules;
 
     /// <summary>For a distiller: its student and its extra trainable modules (DCD heads, θ/b, …).</summary>
-    public DataParallelTraining(DistributedContext context, ProcessGroup group, Distiller distiller, long bucketBytes = GradientAverager.DefaultBucketBytes)
-        : this(context, group, [distiller.Student, .. distiller.ExtraModules.Select(e => e.Value)], bucketBytes)
+    public DataParallelTraining(DistributedContext context, ProcessGroup group, Distiller distiller)
+        : this(context, group, [distiller.Student, .. distiller.ExtraModules.Select(e => e.Value)])
     {
     }
 
-    /// <summary>For any set of modules whose parameters are trained together.</summary>
-    public DataParallelTraining(DistributedContext context, ProcessGroup group, IReadOnlyList<Module> modules, long bucketBytes = GradientAverager.DefaultBucketBytes)
+    /// <summary>
+    /// For any set of modules whose parameters are trained together; the context says when the
+    /// gradients are all-reduced and the bucket size.
+    /// </summary>
+    public DataParallelTraining(DistributedContext context, ProcessGroup group, IReadOnlyList<Module> modules)
     {
         Context = context;
         Group = group;
         this.modules = modules;
-        averager = new GradientAverager(group, modules.SelectMany(m => m.Parameters()), bucketBytes);
+        averager = new GradientAverager(group, modules.SelectMany(m => m.Parameters()), context.BucketBytes, context.GradientSync);
     }
 
     public DistributedContext Context { get; }
     public ProcessGroup Group { get; }
 
-    /// <summary>Time spent averaging gradients so far.</summary>
+    /// <summary>
+    /// Time this rank spent in <see cref="AverageGradients"/> so far. Overlapped, that is only the wait
+    /// for the all-reduces still running when the backward pass ends (and for slower ranks); after
+    /// backward, the whole all-reduce (docs/distributed.md).
+    /// </summary>
     public TimeSpan GradientCommunicationTime => averager.CommunicationTime;
 
-    /// <summary>Mean time per step spent averaging gradients (zero before the first step).</summary>
+    /// <summary>When the gradients are all-reduced.</summary>
+    public GradientSync GradientSync => averager.Sync;
+
+    /// <summary>The overlapped reducer's counters (null after backward).</summary>
+    public GradientReducerStatistics? GradientStatistics => averager.Statistics;
+
+    /// <summary>Mean time per step spent in <see cref="AverageGradients"/> (zero before the first step).</summary>
     public TimeSpan GradientCommunicationPerStep =>
         averager.Steps == 0 ? TimeSpan.Zero : averager.CommunicationTime / averager.Steps;
 
@@ -147,5 +161,9 @@ public sealed class DataParallelTraining : IDisposable
             $"(it exited, was killed or hung for more than {context.Timeout.TotalSeconds:0.#} s, {DistributedContext.TimeoutVariable}): {detail}");
     }
 
-    public void Dispose() => Group.Dispose();
+    public void Dispose()
+    {
+        averager.Dispose();
+        Group.Dispose();
+    }
 }

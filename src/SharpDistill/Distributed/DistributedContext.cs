@@ -17,6 +17,18 @@ public sealed record DistributedContext(int Rank, int WorldSize, int LocalRank, 
     /// <summary>Seconds a collective may wait for the other ranks before the job stops with an error.</summary>
     public const string TimeoutVariable = "SHARPDISTILL_DIST_TIMEOUT";
 
+    /// <summary>When gradients are all-reduced: "overlap" (during backward, the default) or "after-backward".</summary>
+    public const string GradientSyncVariable = "SHARPDISTILL_GRAD_SYNC";
+
+    /// <summary>Gradient bucket size in MiB (default 25, DDP's bucket_cap_mb); fractions allowed.</summary>
+    public const string BucketSizeVariable = "SHARPDISTILL_BUCKET_MB";
+
+    /// <summary>When this job all-reduces its gradients (<see cref="GradientSyncVariable"/>).</summary>
+    public GradientSync GradientSync { get; init; } = GradientSync.Overlapped;
+
+    /// <summary>The most bytes of gradients in one bucket (<see cref="BucketSizeVariable"/>).</summary>
+    public long BucketBytes { get; init; } = GradientAverager.DefaultBucketBytes;
+
     /// <summary>
     /// Default of <see cref="TimeoutVariable"/>: long enough for a slow step or evaluation on a busy
     /// machine, short enough that a hung worker is reported well within a minute. A worker that
@@ -61,7 +73,11 @@ public sealed record DistributedContext(int Rank, int WorldSize, int LocalRank, 
                 throw new ConfigException($"{TimeoutVariable} is '{timeoutText}': expected a number of seconds greater than 0 and at most 86400");
             timeout = TimeSpan.FromSeconds(seconds);
         }
-        return new DistributedContext(rank, world, localRank, address.Trim(), port, timeout);
+        return new DistributedContext(rank, world, localRank, address.Trim(), port, timeout)
+        {
+            GradientSync = ReadGradientSync(read(GradientSyncVariable)),
+            BucketBytes = ReadBucketBytes(read(BucketSizeVariable)),
+        };
     }
 
     /// <summary>Chooses the communication library: gloo, nccl, or unset for the default (docs/distributed.md).</summary>
@@ -124,6 +140,21 @@ public sealed record DistributedContext(int Rank, int WorldSize, int LocalRank, 
             throw new DistributedFailureException(
                 $"rank {Rank} of {WorldSize} could not join the job at {MasterAddress}:{MasterPort} (all ranks must arrive within {JoinTimeout.TotalMinutes:0} min): {e.Message}", e);
         }
+    }
+
+    private static GradientSync ReadGradientSync(string? text) => text?.Trim() switch
+    {
+        null or "" or "overlap" => GradientSync.Overlapped,
+        "after-backward" => GradientSync.AfterBackward,
+        _ => throw new ConfigException($"{GradientSyncVariable} is '{text}': expected overlap or after-backward"),
+    };
+
+    private static long ReadBucketBytes(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return GradientAverager.DefaultBucketBytes;
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var mib) || !(mib >= 1e-6) || mib > 65536)
+            throw new ConfigException($"{BucketSizeVariable} is '{text}': expected a size in MiB from 0.000001 to 65536");
+        return Math.Max(1, (long)Math.Round(mib * (1 << 20)));
     }
 
     private static string Required(Func<string, string?> read, string name) =>

@@ -33,6 +33,9 @@ public class DistributedContextTests
     [InlineData("MASTER_ADDR", "", "MASTER_ADDR is not")]
     [InlineData("RANK", "", "RANK is not")]
     [InlineData("SHARPDISTILL_DIST_TIMEOUT", "0", "SHARPDISTILL_DIST_TIMEOUT is '0'")]
+    [InlineData("SHARPDISTILL_GRAD_SYNC", "during", "SHARPDISTILL_GRAD_SYNC is 'during': expected overlap or after-backward")]
+    [InlineData("SHARPDISTILL_BUCKET_MB", "0", "SHARPDISTILL_BUCKET_MB is '0': expected a size in MiB")]
+    [InlineData("SHARPDISTILL_BUCKET_MB", "lots", "SHARPDISTILL_BUCKET_MB is 'lots'")]
     public void ABadVariableIsOneErrorNamingIt(string name, string value, string expected)
     {
         var values = Valid.Where(v => v.Item1 != name).Append((name, value)).ToArray();
@@ -43,6 +46,17 @@ public class DistributedContextTests
     [Fact]
     public void TheTimeoutComesFromItsVariable() =>
         Assert.Equal(TimeSpan.FromSeconds(7.5), DistributedContext.FromEnvironment(Env([.. Valid, ("SHARPDISTILL_DIST_TIMEOUT", "7.5")]))!.Timeout);
+
+    [Fact]
+    public void GradientsAreOverlappedInDdpSizedBucketsUnlessTheVariablesSayOtherwise()
+    {
+        var context = DistributedContext.FromEnvironment(Env(Valid))!;
+        Assert.Equal(GradientSync.Overlapped, context.GradientSync);
+        Assert.Equal(25L << 20, context.BucketBytes);
+        var chosen = DistributedContext.FromEnvironment(Env([.. Valid, ("SHARPDISTILL_GRAD_SYNC", "after-backward"), ("SHARPDISTILL_BUCKET_MB", "0.5")]))!;
+        Assert.Equal(GradientSync.AfterBackward, chosen.GradientSync);
+        Assert.Equal(512L << 10, chosen.BucketBytes);
+    }
 
     [Fact]
     public void TheGlobalBatchIsSplitOrRefused()

@@ -8,6 +8,8 @@ internal sealed class WorkerProcesses : IDisposable
 {
     private readonly List<(Process Process, StringBuilder Output, StringBuilder Error)> workers = new();
 
+    /// <summary>Extra environment variables for every worker started from now on.</summary>
+    public Dictionary<string, string> Environment { get; } = new();
 
     /// <summary>Starts one worker; <paramref name="rank"/> null starts it without any distributed variable.</summary>
     public Process Start(int? rank, int worldSize, int port, params string[] args)
@@ -28,6 +30,7 @@ internal sealed class WorkerProcesses : IDisposable
             start.Environment["MASTER_PORT"] = port.ToString();
             start.Environment["SHARPDISTILL_DIST_TIMEOUT"] = "20";
         }
+        foreach (var (key, value) in Environment) start.Environment[key] = value;
         var process = new Process { StartInfo = start };
         var output = new StringBuilder();
         var error = new StringBuilder();
