@@ -34,4 +34,14 @@ sd_status sd_dist_all_reduce_bucket(sd_process_group group, const sd_tensor* ten
 /* Returns when every rank has reached it (or fails after the timeout). */
 sd_status sd_dist_barrier(sd_process_group group);
 
+/* Training-mode batch norm of `input` [N, C, ...] with the statistics of the whole global batch:
+ * per-channel sums and element counts, then sums of squared deviations from the global mean, are
+ * all-reduced (two collectives; ranks may hold different N). Differentiable: the backward pass
+ * all-reduces the gradients of those sums (two more collectives). weight, bias, running_mean and
+ * running_var may be NULL; the running statistics are updated in place with `momentum` and the
+ * unbiased variance over the global count. Every rank must call it in the same order. */
+sd_status sd_dist_sync_batch_norm(sd_process_group group, sd_tensor input, sd_tensor weight, sd_tensor bias,
+                                  sd_tensor running_mean, sd_tensor running_var, double momentum, double eps,
+                                  sd_tensor* out);
+
 #endif

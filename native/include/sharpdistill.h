@@ -21,7 +21,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever an export's signature or meaning changes; the C# side refuses a mismatch. */
-#define SD_ABI_VERSION 3
+#define SD_ABI_VERSION 4
 
 typedef enum sd_status {
   SD_OK = 0,

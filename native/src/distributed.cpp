@@ -4,6 +4,8 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/csrc/utils/tensor_flatten.h>
+#include <torch/csrc/autograd/function.h>
+#include <torch/csrc/autograd/functions/utils.h>
 #ifdef SD_WITH_NCCL
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
 #endif
@@ -211,4 +213,124 @@ SD_EXPORT sd_status sd_dist_all_reduce_bucket(sd_process_group group, const sd_t
 
 SD_EXPORT sd_status sd_dist_barrier(sd_process_group group) {
   return dist_guarded([&]() { wait(G(group).group->barrier()); });
+}
+
+// ---- Synchronised batch norm (docs/distributed.md, "Batch norm") ---------------------------------
+// Training-mode batch norm whose statistics are those of the whole global batch: the per-channel
+// sums are all-reduced across the ranks. It is composed from ordinary ATen ops and one
+// differentiable all-reduce, so it runs wherever those ops run (PyTorch's own SyncBatchNorm relies
+// on CUDA-only kernels such as batch_norm_stats).
+namespace {
+
+void all_reduce_sum_in_place(c10d::ProcessGroup& group, at::Tensor& t) {
+  std::vector<at::Tensor> one{t};
+  wait(group.allreduce(one, c10d::AllreduceOptions{}));  // ReduceOp::SUM by default
+}
+
+// Backward of all_reduce_sum below. Every rank's output is the sum of every rank's input, so the
+// gradient of the job's total loss with respect to this rank's input is the sum, over the ranks,
+// of the gradients arriving at their outputs: an all-reduce of the incoming gradient. All ranks
+// build the same graph, so their backward passes issue these collectives in the same order.
+// A custom Node rather than torch::autograd::Function: the node owns the process group, so a
+// graph kept alive longer than expected can never reach a freed group.
+struct AllReduceSumBackward : public torch::autograd::Node {
+  AllReduceSumBackward(c10::intrusive_ptr<c10d::ProcessGroup> group, at::Tensor zeros)
+      : group_(std::move(group)), zeros_(std::move(zeros)) {}
+
+  torch::autograd::variable_list apply(torch::autograd::variable_list&& grads) override {
+    // An unused output still takes part: the other ranks wait for this rank's collective.
+    at::Tensor grad = grads[0].defined() ? grads[0].contiguous().clone() : zeros_.clone();
+    try {
+      all_reduce_sum_in_place(*group_, grad);
+    } catch (const std::exception& e) {
+      // Raised inside the autograd engine and rethrown by backward(): its own type tells the
+      // shim's guard that a peer is gone (SD_ERR_DISTRIBUTED), not a programming error.
+      throw sd::distributed_error(std::string("synchronising batch norm gradients: ") + e.what());
+    }
+    return {grad};
+  }
+
+  std::string name() const override { return "SyncBatchNormAllReduceBackward"; }
+
+ private:
+  c10::intrusive_ptr<c10d::ProcessGroup> group_;
+  at::Tensor zeros_;
+};
+
+// Σ over the ranks of `x` (same shape everywhere), differentiable.
+at::Tensor all_reduce_sum(const c10::intrusive_ptr<c10d::ProcessGroup>& group, const at::Tensor& x) {
+  at::Tensor sum = x.detach().contiguous().clone();
+  all_reduce_sum_in_place(*group, sum);
+  if (torch::autograd::compute_requires_grad(x)) {
+    auto node = std::shared_ptr<AllReduceSumBackward>(new AllReduceSumBackward(group, at::zeros_like(sum)),
+                                                      torch::autograd::deleteNode);
+    node->set_next_edges(torch::autograd::collect_next_edges(x));
+    torch::autograd::set_history(sum, node);
+  }
+  return sum;
+}
+
+// Batch norm over dims 0, 2, 3, … of `input` with the global batch's statistics. Two collectives
+// per call: (Σx per channel, element count) → global mean; Σ(x − mean)² per channel → global
+// biased variance. Subtracting the global mean before squaring avoids the cancellation of
+// E[x²] − mean². Counts are all-reduced too, so ranks may hold different batch sizes.
+at::Tensor sync_batch_norm(const c10::intrusive_ptr<c10d::ProcessGroup>& group, const at::Tensor& input,
+                           const c10::optional<at::Tensor>& weight, const c10::optional<at::Tensor>& bias,
+                           const c10::optional<at::Tensor>& running_mean, const c10::optional<at::Tensor>& running_var,
+                           double momentum, double eps) {
+  if (input.dim() < 2) sd::fail_argument("sync batch norm expects an input of at least 2 dimensions [N, C, ...]");
+  const int64_t channels = input.size(1);
+  std::vector<int64_t> reduced{0}, per_channel(static_cast<size_t>(input.dim()), 1);
+  for (int64_t d = 2; d < input.dim(); ++d) reduced.push_back(d);
+  per_channel[1] = channels;
+  auto check_channels = [&](const c10::optional<at::Tensor>& t, const char* what) {
+    if (t.has_value() && t->defined() && (t->dim() != 1 || t->size(0) != channels))
+      sd::fail_argument(std::string(what) + " must have one value per channel (" + std::to_string(channels) + ")");
+  };
+  check_channels(weight, "weight");
+  check_channels(bias, "bias");
+  check_channels(running_mean, "running_mean");
+  check_channels(running_var, "running_var");
+
+  // Reduced-precision inputs (bfloat16 under autocast) accumulate their statistics in float32.
+  const bool reduced_precision = input.scalar_type() == at::kHalf || input.scalar_type() == at::kBFloat16;
+  const at::Tensor x = reduced_precision ? input.to(at::kFloat) : input;
+  const at::Tensor local_count = at::full({1}, static_cast<double>(input.numel() / std::max<int64_t>(channels, 1)), x.options());
+  const at::Tensor totals = all_reduce_sum(group, at::cat({x.sum(reduced), local_count}));
+  const at::Tensor count = totals.narrow(0, channels, 1).detach();  // a constant: no gradient flows into it
+  const double n = count.item<double>();
+  if (n <= 1) sd::fail_argument("sync batch norm needs more than one value per channel across the ranks in training mode");
+
+  const at::Tensor mean = totals.narrow(0, 0, channels) / count;
+  const at::Tensor centered = x - mean.view(per_channel);
+  const at::Tensor variance = all_reduce_sum(group, centered.pow(2).sum(reduced)) / count;  // biased
+  at::Tensor out = centered * (variance + eps).rsqrt().view(per_channel);
+  if (weight.has_value() && weight->defined()) out = out * weight->view(per_channel);
+  if (bias.has_value() && bias->defined()) out = out + bias->view(per_channel);
+
+  // Running statistics as in PyTorch: momentum-weighted, with the unbiased variance of the global batch.
+  {
+    c10::AutoGradMode no_grad(false);
+    if (running_mean.has_value() && running_mean->defined()) {
+      auto rm = *running_mean;
+      rm.mul_(1 - momentum).add_(mean.detach().to(rm.scalar_type()), momentum);
+    }
+    if (running_var.has_value() && running_var->defined()) {
+      auto rv = *running_var;
+      rv.mul_(1 - momentum).add_((variance.detach() * (n / (n - 1))).to(rv.scalar_type()), momentum);
+    }
+  }
+  return reduced_precision ? out.to(input.scalar_type()) : out;
+}
+
+}  // namespace
+
+SD_EXPORT sd_status sd_dist_sync_batch_norm(sd_process_group group, sd_tensor input, sd_tensor weight, sd_tensor bias,
+                                            sd_tensor running_mean, sd_tensor running_var, double momentum, double eps,
+                                            sd_tensor* out) {
+  return dist_guarded([&]() {
+    auto& g = G(group);
+    sd::put(out, sync_batch_norm(g.group, sd::T(input), sd::opt(weight), sd::opt(bias), sd::opt(running_mean),
+                                 sd::opt(running_var), momentum, eps));
+  });
 }

@@ -28,6 +28,13 @@ struct sd_generator_s {
 
 namespace sd {
 
+// A collective failed where only the autograd engine stands between the shim and the caller (the
+// backward pass of a synchronised batch norm): the guard below maps it to SD_ERR_DISTRIBUTED.
+class distributed_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Number of tensor handles alive; lets tests prove that a long run does not leak.
 extern std::atomic<int64_t> live_tensors;
 
@@ -62,6 +69,9 @@ sd_status guarded(Body&& body) noexcept {
   } catch (const std::bad_alloc& e) {
     set_last_error(std::string("out of memory: ") + e.what());
     return SD_ERR_OUT_OF_MEMORY;
+  } catch (const distributed_error& e) {
+    set_last_error(e.what());
+    return SD_ERR_DISTRIBUTED;
   } catch (const std::invalid_argument& e) {
     set_last_error(e.what());
     return SD_ERR_ARGUMENT;

@@ -102,4 +102,7 @@ public sealed class ProcessGroup : IDisposable
 
     /// <summary>Leaves the group.</summary>
     public void Dispose() => _handle.Dispose();
+
+    /// <summary>The native group, for collectives that live with their operation (<see cref="NN.SyncBatchNorm"/>).</summary>
+    internal ProcessGroupHandle Handle => _handle;
 }

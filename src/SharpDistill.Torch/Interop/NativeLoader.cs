@@ -12,7 +12,7 @@ namespace SharpDistill.Torch.Interop;
 internal static unsafe class NativeLoader
 {
     /// <summary>The ABI version this assembly's P/Invoke declarations match (SD_ABI_VERSION).</summary>
-    public const int ExpectedAbiVersion = 3;
+    public const int ExpectedAbiVersion = 4;
 
     public const string FileName = "libsharpdistill_native.so";
 
