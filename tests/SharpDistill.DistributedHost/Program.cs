@@ -9,6 +9,12 @@ using SharpDistill.Torch.Serialization;
 //                 per step; this rank trains on its shard. Writes OUT/grads_<name>.safetensors (the
 //                 gradients of step 1 after averaging) and OUT/weights_<name>.safetensors (after N steps).
 //   wait          all-reduces a small tensor every 100 ms until a peer disappears.
+//   batchnorm OUT sync|plain|die
+//                 one forward/backward of resnet8 in float64 in TRAINING mode (batch norm on batch
+//                 statistics) on this rank's shard of a fixed global batch of 8, batch norm synchronised
+//                 across the ranks (sync, die) or per rank (plain). Writes OUT/bn_<mode>_<name>.safetensors:
+//                 logits, input_grad, grad.<parameter> (after averaging) and buffer.<buffer>. With die,
+//                 rank 1 leaves after the forward pass, so rank 0's backward loses its peer.
 // Exit codes: 0 done, 4 the job lost a worker (the message on stderr), 2 bad usage or environment.
 const int GlobalBatch = 8;
 try
@@ -33,14 +39,23 @@ try
                     Thread.Sleep(100);
                 }
             }
+        case "batchnorm":
+            RunBatchNorm(context, group, args[1], args[2], name);
+            return 0;
         default:
-            Console.Error.WriteLine("usage: steps OUT N | wait");
+            Console.Error.WriteLine("usage: steps OUT N | wait | batchnorm OUT sync|plain|die");
             return 2;
     }
 }
 catch (DistributedFailureException e)
 {
     Console.Error.WriteLine($"error: {e.Message}");
+    return 4;
+}
+catch (TorchDistributedException e)
+{
+    // A collective inside forward or backward (synchronised batch norm), as `distill` reports it.
+    Console.Error.WriteLine($"error: lost contact: {e.Message}");
     return 4;
 }
 catch (SharpDistill.Config.ConfigException e)
@@ -80,5 +95,35 @@ static void RunSteps(DistributedContext? context, ProcessGroup? group, string ou
         optimizer.Step();
     }
     SafeTensors.Save(Path.Combine(output, $"weights_{name}.safetensors"), model.NamedParameters().ToDictionary(p => p.Key, p => p.Value));
+    dp?.Barrier();
+}
+
+static void RunBatchNorm(DistributedContext? context, ProcessGroup? group, string output, string mode, string name)
+{
+    TorchRuntime.ManualSeed(1 + (ulong)(context?.Rank ?? 0));
+    using var model = ModelZoo.Create("resnet8", new ModelOptions(10, 1, ModelVariant.TinyImageNet));
+    model.To(DType.Float64);
+    model.Train();
+    using var dp = context == null ? null : new DataParallelTraining(context, group!, [model]);
+    dp?.BroadcastState();
+    if (mode != "plain") dp?.SynchroniseBatchNorm();
+    var world = context?.WorldSize ?? 1;
+    var rank = context?.Rank ?? 0;
+    var local = GlobalBatch / world;
+    using var scope = new TensorScope();
+    using var generator = new Generator(1000);
+    var images = Tensors.Randn([GlobalBatch, 1, 28, 28], generator, DType.Float64).Narrow(0, rank * local, local).Contiguous();
+    images.RequiresGrad = true;
+    var labels = Tensors.RandInt(0, 10, [GlobalBatch], generator).Narrow(0, rank * local, local);
+    var logits = model.ForwardLogits(images);
+    if (mode == "die" && rank == 1) return; // leaves without its backward collectives
+    var loss = F.CrossEntropy(logits, labels);
+    model.ZeroGrad();
+    loss.Backward();
+    dp?.AverageGradients();
+    var saved = new Dictionary<string, Tensor> { ["logits"] = logits.Detach(), ["input_grad"] = images.Grad! };
+    foreach (var (key, parameter) in model.NamedParameters()) saved[$"grad.{key}"] = parameter.Grad!;
+    foreach (var (key, buffer) in model.NamedBuffers()) saved[$"buffer.{key}"] = buffer;
+    SafeTensors.Save(Path.Combine(output, $"bn_{mode}_{name}.safetensors"), saved);
     dp?.Barrier();
 }
