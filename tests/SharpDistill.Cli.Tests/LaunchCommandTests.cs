@@ -113,6 +113,19 @@ public class LaunchCommandTests : IDisposable
         Assert.DoesNotContain("lost contact", stderr.Result); // the ranks stopped together
     }
 
+    [FashionMnistFact]
+    public void TwoWorkersDistillWithSynchronisedBatchNorm()
+    {
+        var teacher = Path.Combine(output, "teacher.safetensors");
+        using (var model = ModelZoo.Create("resnet8", new ModelOptions(10, 1, ModelVariant.TinyImageNet))) model.SaveSafeTensors(teacher);
+
+        var run = Launch(["--nproc-per-node", "2", "--", .. Distill(teacher, "--set", "distributed.sync_batch_norm=true", "--set", "log.tensorboard=false")]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("batch norm synchronised across processes (9 layers)", run.Output);
+        Assert.Contains("sync_batch_norm: true", File.ReadAllText(Path.Combine(output, "crld2", "config.yaml")));
+        Assert.Single(MetricsLog.Read(Path.Combine(output, "crld2", "metrics.jsonl")));
+    }
+
     [Fact]
     public void BadOptionsAreOneReadableError()
     {
