@@ -14,7 +14,8 @@ using SharpDistill.Torch.Serialization;
 //                 statistics) on this rank's shard of a fixed global batch of 8, batch norm synchronised
 //                 across the ranks (sync, die) or per rank (plain). Writes OUT/bn_<mode>_<name>.safetensors:
 //                 logits, input_grad, grad.<parameter> (after averaging) and buffer.<buffer>. With die,
-//                 rank 1 leaves after the forward pass, so rank 0's backward loses its peer.
+//                 rank 1 leaves after the forward pass, so rank 0's backward loses its peer. Then an
+//                 eval-mode forward pass on rank 0 alone (eval mode must make no collective).
 // Exit codes: 0 done, 4 the job lost a worker (the message on stderr), 2 bad usage or environment.
 const int GlobalBatch = 8;
 try
@@ -125,5 +126,8 @@ static void RunBatchNorm(DistributedContext? context, ProcessGroup? group, strin
     foreach (var (key, parameter) in model.NamedParameters()) saved[$"grad.{key}"] = parameter.Grad!;
     foreach (var (key, buffer) in model.NamedBuffers()) saved[$"buffer.{key}"] = buffer;
     SafeTensors.Save(Path.Combine(output, $"bn_{mode}_{name}.safetensors"), saved);
+    // Eval mode makes no collective: a forward pass on rank 0 alone must not wait for rank 1.
+    model.Eval();
+    if (rank == 0) model.ForwardLogits(images).Dispose();
     dp?.Barrier();
 }
