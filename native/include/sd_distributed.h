@@ -35,9 +35,9 @@ sd_status sd_dist_all_reduce_bucket(sd_process_group group, const sd_tensor* ten
 sd_status sd_dist_barrier(sd_process_group group);
 
 /* Training-mode batch norm of `input` [N, C, ...] with the statistics of the whole global batch:
- * per-channel sums and element counts, then sums of squared deviations from the global mean, are
- * all-reduced (two collectives; ranks may hold different N). Differentiable: the backward pass
- * all-reduces the gradients of those sums (two more collectives). weight, bias, running_mean and
+ * every rank's per-channel mean, biased variance and element count are gathered (one collective;
+ * ranks may hold different N) and combined. Differentiable: the backward pass all-reduces the
+ * gradients of those statistics (one more collective). weight, bias, running_mean and
  * running_var may be NULL; the running statistics are updated in place with `momentum` and the
  * unbiased variance over the global count. Every rank must call it in the same order. */
 sd_status sd_dist_sync_batch_norm(sd_process_group group, sd_tensor input, sd_tensor weight, sd_tensor bias,

@@ -216,8 +216,8 @@ SD_EXPORT sd_status sd_dist_barrier(sd_process_group group) {
 }
 
 // ---- Synchronised batch norm (docs/distributed.md, "Batch norm") ---------------------------------
-// Training-mode batch norm whose statistics are those of the whole global batch: the per-channel
-// sums are all-reduced across the ranks. It is composed from ordinary ATen ops and one
+// Training-mode batch norm whose statistics are those of the whole global batch: each rank's
+// per-channel statistics are gathered across the ranks and combined. It is composed from ordinary ATen ops and one
 // differentiable all-reduce, so it runs wherever those ops run (PyTorch's own SyncBatchNorm relies
 // on CUDA-only kernels such as batch_norm_stats).
 namespace {
@@ -270,10 +270,14 @@ at::Tensor all_reduce_sum(const c10::intrusive_ptr<c10d::ProcessGroup>& group, c
   return sum;
 }
 
-// Batch norm over dims 0, 2, 3, … of `input` with the global batch's statistics. Two collectives
-// per call: (Σx per channel, element count) → global mean; Σ(x − mean)² per channel → global
-// biased variance. Subtracting the global mean before squaring avoids the cancellation of
-// E[x²] − mean². Counts are all-reduced too, so ranks may hold different batch sizes.
+// Batch norm over dims 0, 2, 3, … of `input` with the global batch's statistics, in one
+// collective forward and one backward. Each rank computes its own per-channel mean and biased
+// variance (two passes over its shard, as a single process would) and its element count; the
+// ranks' (mean, variance, count) rows are gathered into a [world, 2C + 1] table and combined with
+// the parallel-variance formula, var = Σ n_r (v_r + (m_r − mean)²) / N, which needs no E[x²] − mean²
+// cancellation. The table is gathered as an all-reduce sum of tables that are zero except for this
+// rank's row, so the all-reduce's gradient (all_reduce_sum above) hands each rank the gradient of its
+// own row from every rank's loss. Ranks may hold different numbers of samples (even none).
 at::Tensor sync_batch_norm(const c10::intrusive_ptr<c10d::ProcessGroup>& group, const at::Tensor& input,
                            const c10::optional<at::Tensor>& weight, const c10::optional<at::Tensor>& bias,
                            const c10::optional<at::Tensor>& running_mean, const c10::optional<at::Tensor>& running_var,
@@ -292,19 +296,30 @@ at::Tensor sync_batch_norm(const c10::intrusive_ptr<c10d::ProcessGroup>& group, 
   check_channels(running_mean, "running_mean");
   check_channels(running_var, "running_var");
 
-  // Reduced-precision inputs (bfloat16 under autocast) accumulate their statistics in float32.
+  // Reduced-precision inputs (bfloat16 under autocast) compute their statistics in float32.
   const bool reduced_precision = input.scalar_type() == at::kHalf || input.scalar_type() == at::kBFloat16;
   const at::Tensor x = reduced_precision ? input.to(at::kFloat) : input;
-  const at::Tensor local_count = at::full({1}, static_cast<double>(input.numel() / std::max<int64_t>(channels, 1)), x.options());
-  const at::Tensor totals = all_reduce_sum(group, at::cat({x.sum(reduced), local_count}));
-  const at::Tensor count = totals.narrow(0, channels, 1).detach();  // a constant: no gradient flows into it
-  const double n = count.item<double>();
+  const int64_t local_n = channels == 0 ? 0 : x.numel() / channels;
+  at::Tensor row;
+  if (local_n > 0) {
+    const at::Tensor local_mean = x.mean(reduced);
+    const at::Tensor local_var = (x - local_mean.view(per_channel)).pow(2).mean(reduced);
+    row = at::cat({local_mean, local_var, at::full({1}, static_cast<double>(local_n), x.options())});
+  } else {
+    row = at::zeros({2 * channels + 1}, x.options());  // an empty shard adds nothing, but still takes part
+  }
+  const int64_t world = group->getSize();
+  std::vector<at::Tensor> rows(static_cast<size_t>(world));
+  for (int64_t r = 0; r < world; ++r) rows[r] = r == group->getRank() ? row.unsqueeze(0) : at::zeros({1, 2 * channels + 1}, x.options());
+  const at::Tensor table = all_reduce_sum(group, at::cat(rows));
+  const at::Tensor counts = table.narrow(1, 2 * channels, 1).detach();  // constants: no gradient flows into them
+  const double n = counts.sum().item<double>();
   if (n <= 1) sd::fail_argument("sync batch norm needs more than one value per channel across the ranks in training mode");
 
-  const at::Tensor mean = totals.narrow(0, 0, channels) / count;
-  const at::Tensor centered = x - mean.view(per_channel);
-  const at::Tensor variance = all_reduce_sum(group, centered.pow(2).sum(reduced)) / count;  // biased
-  at::Tensor out = centered * (variance + eps).rsqrt().view(per_channel);
+  const at::Tensor means = table.narrow(1, 0, channels), variances = table.narrow(1, channels, channels);
+  const at::Tensor mean = (means * counts).sum(0) / n;
+  const at::Tensor variance = ((variances + (means - mean).pow(2)) * counts).sum(0) / n;  // biased
+  at::Tensor out = (x - mean.view(per_channel)) * (variance + eps).rsqrt().view(per_channel);
   if (weight.has_value() && weight->defined()) out = out * weight->view(per_channel);
   if (bias.has_value() && bias->defined()) out = out + bias->view(per_channel);
 

@@ -26,9 +26,9 @@ public static class SyncBatchNorm
 
     /// <summary>
     /// Training-mode batch norm of <paramref name="input"/> [N, C, …] with the global batch's
-    /// statistics: per-channel sums and counts, then sums of squared deviations from the global
-    /// mean, are all-reduced over <paramref name="group"/> (two collectives forward, two backward,
-    /// since the gradients of those sums are all-reduced as well). Ranks may hold different N. The
+    /// statistics: every rank's per-channel mean, biased variance and count are gathered over
+    /// <paramref name="group"/> and combined (one collective forward, one backward, since the
+    /// gradients of those statistics are all-reduced as well). Ranks may hold different N. The
     /// running statistics, when given, are updated in place with <paramref name="momentum"/> and the
     /// unbiased variance over the global count. Every rank must make the same calls in the same order.
     /// </summary>
