@@ -9,10 +9,10 @@ using SharpDistill.Torch.Serialization;
 //                 per step; this rank trains on its shard. Writes OUT/grads_<name>.safetensors (the
 //                 gradients of step 1 after averaging) and OUT/weights_<name>.safetensors (after N steps).
 //   wait          all-reduces a small tensor every 100 ms until a peer disappears.
-//   batchnorm OUT sync|plain|die
+//   batchnorm OUT sync|plain|die|uneven
 //                 one forward/backward of resnet8 in float64 in TRAINING mode (batch norm on batch
 //                 statistics) on this rank's shard of a fixed global batch of 8, batch norm synchronised
-//                 across the ranks (sync, die) or per rank (plain). Writes OUT/bn_<mode>_<name>.safetensors:
+//                 across the ranks (sync, die, uneven: 5 and 3 samples) or per rank (plain). Writes OUT/bn_<mode>_<name>.safetensors:
 //                 logits, input_grad, grad.<parameter> (after averaging) and buffer.<buffer>. With die,
 //                 rank 1 leaves after the forward pass, so rank 0's backward loses its peer. Then an
 //                 eval-mode forward pass on rank 0 alone (eval mode must make no collective).
@@ -44,7 +44,7 @@ try
             RunBatchNorm(context, group, args[1], args[2], name);
             return 0;
         default:
-            Console.Error.WriteLine("usage: steps OUT N | wait | batchnorm OUT sync|plain|die");
+            Console.Error.WriteLine("usage: steps OUT N | wait | batchnorm OUT sync|plain|die|uneven");
             return 2;
     }
 }
@@ -110,15 +110,18 @@ static void RunBatchNorm(DistributedContext? context, ProcessGroup? group, strin
     if (mode != "plain") dp?.SynchroniseBatchNorm();
     var world = context?.WorldSize ?? 1;
     var rank = context?.Rank ?? 0;
-    var local = GlobalBatch / world;
+    // uneven: 5 samples on rank 0, 3 on rank 1 (a last batch need not split evenly).
+    var (start, local) = mode == "uneven" ? (rank == 0 ? (0, 5) : (5, 3)) : (rank * GlobalBatch / world, GlobalBatch / world);
     using var scope = new TensorScope();
     using var generator = new Generator(1000);
-    var images = Tensors.Randn([GlobalBatch, 1, 28, 28], generator, DType.Float64).Narrow(0, rank * local, local).Contiguous();
+    var images = Tensors.Randn([GlobalBatch, 1, 28, 28], generator, DType.Float64).Narrow(0, start, local).Contiguous();
     images.RequiresGrad = true;
-    var labels = Tensors.RandInt(0, 10, [GlobalBatch], generator).Narrow(0, rank * local, local);
+    var labels = Tensors.RandInt(0, 10, [GlobalBatch], generator).Narrow(0, start, local);
     var logits = model.ForwardLogits(images);
     if (mode == "die" && rank == 1) return; // leaves without its backward collectives
-    var loss = F.CrossEntropy(logits, labels);
+    // Σ CE × world / global batch: after averaging over the ranks, the global batch's mean CE
+    // whatever the split (with an even split it is each rank's own mean).
+    var loss = F.CrossEntropy(logits, labels, Reduction.Sum) * (world / (double)GlobalBatch);
     model.ZeroGrad();
     loss.Backward();
     dp?.AverageGradients();

@@ -6,7 +6,8 @@ namespace SharpDistill.Tests.Distributed;
 /// <summary>
 /// Synchronised batch norm with two real worker processes (gloo on localhost), resnet8 in training
 /// mode and float64: each rank computes exactly what one process computes on the concatenated
-/// batch, and the same comparison fails with per-rank batch norm, so it measures the synchronisation.
+/// batch, also when the ranks hold different numbers of samples, and the same comparison fails with
+/// per-rank batch norm, so it measures the synchronisation.
 /// </summary>
 public class SyncBatchNormMultiProcessTests
 {
@@ -20,10 +21,12 @@ public class SyncBatchNormMultiProcessTests
         using var workers = new WorkerProcesses();
         var syncPort = ProcessGroup.FreeLocalPort();
         var plainPort = ProcessGroup.FreeLocalPort();
+        var unevenPort = ProcessGroup.FreeLocalPort();
         var all = new[]
         {
             workers.Start(0, World, syncPort, "batchnorm", dir.Path, "sync"), workers.Start(1, World, syncPort, "batchnorm", dir.Path, "sync"),
             workers.Start(0, World, plainPort, "batchnorm", dir.Path, "plain"), workers.Start(1, World, plainPort, "batchnorm", dir.Path, "plain"),
+            workers.Start(0, World, unevenPort, "batchnorm", dir.Path, "uneven"), workers.Start(1, World, unevenPort, "batchnorm", dir.Path, "uneven"),
             workers.Start(null, 1, 0, "batchnorm", dir.Path, "plain"),
         };
         foreach (var worker in all) workers.WaitSucceeded(worker, Limit);
@@ -34,14 +37,18 @@ public class SyncBatchNormMultiProcessTests
         for (var rank = 0; rank < World; rank++)
         {
             var sync = SafeTensors.Load(Path.Combine(dir.Path, $"bn_sync_rank{rank}.safetensors")).Tensors;
+            var uneven = SafeTensors.Load(Path.Combine(dir.Path, $"bn_uneven_rank{rank}.safetensors")).Tensors;
             var plain = SafeTensors.Load(Path.Combine(dir.Path, $"bn_plain_rank{rank}.safetensors")).Tensors;
             Assert.Equal(single.Keys.Order(), sync.Keys.Order());
             foreach (var (name, reference) in single)
             {
-                var expected = Expected(name, reference, rank);
+                var expected = Expected(name, reference, rank * LocalBatch, LocalBatch);
                 var error = RelativeError(Scaled(name, sync[name]), expected);
                 Assert.True(error <= 1e-6, $"sync rank {rank} {name}: relative error {error:g3} against the single process");
                 worstPlain = Math.Max(worstPlain, RelativeError(Scaled(name, plain[name]), expected));
+                var (start, count) = rank == 0 ? (0, 5) : (5, 3);
+                error = RelativeError(Scaled(name, uneven[name]), Expected(name, reference, start, count));
+                Assert.True(error <= 1e-6, $"uneven (5 + 3) rank {rank} {name}: relative error {error:g3} against the single process");
             }
             if (rank == 1)
             {
@@ -72,9 +79,9 @@ public class SyncBatchNormMultiProcessTests
         Assert.DoesNotContain("   at ", error);
     }
 
-    /// <summary>The single process's value that rank <paramref name="rank"/>'s file should hold.</summary>
-    private static double[] Expected(string name, Tensor reference, int rank) =>
-        name is "logits" or "input_grad" ? Values(reference.Narrow(0, rank * LocalBatch, LocalBatch)) : Values(reference);
+    /// <summary>The single process's value that the file of the rank holding samples start … start + count − 1 should hold.</summary>
+    private static double[] Expected(string name, Tensor reference, int start, int count) =>
+        name is "logits" or "input_grad" ? Values(reference.Narrow(0, start, count)) : Values(reference);
 
     /// <summary>
     /// A rank's input gradient is that of the sum of all ranks' mean losses (the statistics couple the
