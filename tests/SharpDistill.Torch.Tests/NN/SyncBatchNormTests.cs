@@ -50,13 +50,15 @@ public class SyncBatchNormTests
         Assert.All(synced.NamedModules().Select(m => m.Value).OfType<BatchNorm2d>(), bn => Assert.Null(bn.SyncGroup));
     }
 
-    [Fact]
-    public void TheComposedStatisticsAndGradientsMatchBatchNormInFloat64()
+    [Theory]
+    [InlineData(MemoryFormat.Contiguous)]
+    [InlineData(MemoryFormat.ChannelsLast)]
+    public void TheSynchronisedPathMatchesBatchNormInFloat64(MemoryFormat format)
     {
         using var group = OneRank();
         using var scope = new TensorScope();
         using var generator = new Generator(3);
-        var input = (Tensors.Randn([3, 4, 5, 5], generator, DType.Float64) * 3 + 2).Detach();
+        var input = (Tensors.Randn([3, 4, 5, 5], generator, DType.Float64) * 3 + 2).Detach().ToMemoryFormat(format);
         var upstream = Tensors.Randn([3, 4, 5, 5], generator, DType.Float64);
         (Tensor Out, Tensor InputGrad, Tensor WeightGrad, Tensor BiasGrad, Tensor Mean, Tensor Var) Run(bool composed)
         {
@@ -82,6 +84,23 @@ public class SyncBatchNormTests
         AssertClose(reference.BiasGrad, synced.BiasGrad, "bias gradient");
         AssertClose(reference.Mean, synced.Mean, "running mean");
         AssertClose(reference.Var, synced.Var, "running variance (unbiased)");
+    }
+
+    [Fact]
+    public void Bfloat16InputsAreNormalisedInFloat32AndGetTheirGradient()
+    {
+        using var group = OneRank();
+        using var scope = new TensorScope();
+        using var generator = new Generator(5);
+        var x = Tensors.Randn([4, 3, 4, 4], generator).To(DType.BFloat16).Detach();
+        x.RequiresGrad = true;
+        var y = SyncBatchNorm.Normalize(group, x, null, null);
+        Assert.Equal(DType.BFloat16, y.DType);
+        var reference = F.BatchNorm(x.To(DType.Float32), null, null, training: true);
+        var error = (y.To(DType.Float32) - reference).Abs().Max().ToDouble();
+        Assert.True(error < 0.05, $"bfloat16 output differs by {error}");
+        y.To(DType.Float32).Sum().Backward();
+        Assert.Equal(DType.BFloat16, x.Grad!.DType);
     }
 
     private static void AssertClose(Tensor expected, Tensor actual, string what)
