@@ -220,8 +220,9 @@ SD_EXPORT sd_status sd_dist_barrier(sd_process_group group) {
 // Training-mode batch norm whose statistics are those of the whole global batch, with one
 // collective forward (the ranks' per-channel statistics) and one backward (the ranks' per-channel
 // gradient sums), as PyTorch's SyncBatchNorm. PyTorch's relies on CUDA-only kernels
-// (batch_norm_stats, batch_norm_elemt, ...); this one uses the CPU-and-CUDA kernels of eval-mode
-// batch norm, fed with the global statistics, plus a few per-channel ops. Its backward is written
+// (batch_norm_stats, batch_norm_elemt, ...); this one uses libtorch's CPU-and-CUDA batch-norm
+// kernels (local statistics; eval-mode normalisation and backward fed with the global statistics)
+// plus per-channel arithmetic. Its backward is written
 // out (a custom autograd node) rather than left to autograd over composed ops: composed, the same
 // arithmetic took about 3.5 times as long as libtorch's fused batch norm on resnet8's layers.
 namespace {
@@ -242,15 +243,15 @@ std::vector<int64_t> per_channel_shape(const at::Tensor& x) {
 // Global (mean, biased variance, count) per channel. Every rank's local (mean, biased variance,
 // count) row is gathered into a [world, 2C + 1] table (an all-reduce of tables that are zero except
 // for this rank's row) and combined with the parallel-variance formula,
-// var = Σ n_r (v_r + (m_r − mean)²) / N: each rank's variance comes from a two-pass (Welford)
-// kernel, so no E[x²] − mean² cancellation. Ranks may hold different numbers of samples, even none.
+// var = Σ n_r (v_r + (m_r − mean)²) / N: each rank's variance comes from a two-pass kernel, so
+// there is no E[x²] − mean² cancellation. Ranks may hold different numbers of samples, even none.
 std::tuple<at::Tensor, at::Tensor, double> global_statistics(c10d::ProcessGroup& group, const at::Tensor& x) {
   const int64_t channels = x.size(1), local_n = channels == 0 ? 0 : x.numel() / channels;
-  std::vector<int64_t> reduced{0};
-  for (int64_t d = 2; d < x.dim(); ++d) reduced.push_back(d);
   at::Tensor table = at::zeros({group.getSize(), 2 * channels + 1}, x.options());
   if (local_n > 0) {
-    auto [local_var, local_mean] = at::var_mean(x, reduced, /*unbiased=*/false);
+    // libtorch's fused batch-norm statistics kernel (mean, then Σ(x − mean)² / n): several times
+    // faster than a generic var_mean over dims 0, 2, 3.
+    auto [local_mean, local_var] = at::batch_norm_update_stats(x, {}, {}, 0.0);
     at::Tensor row = table.select(0, group.getRank());
     row.narrow(0, 0, channels).copy_(local_mean);
     row.narrow(0, channels, channels).copy_(local_var);
@@ -270,7 +271,7 @@ std::tuple<at::Tensor, at::Tensor, double> global_statistics(c10d::ProcessGroup&
 // x̂ = (x − mean)·invstd and the global per-channel sums S1 = Σ g, S2 = Σ g·x̂ (all-reduced: they hold
 // every rank's loss), dx = w·invstd·(g − S1/N − x̂·S2/N); dw = Σ g·x̂ and db = Σ g over this rank's
 // samples only (the trainer averages parameter gradients over the ranks like any other). The local
-// sums and g·w·invstd come from libtorch's fused eval-mode batch-norm backward.
+// sums come from libtorch's fused eval-mode batch-norm backward.
 struct SyncBatchNormBackward : public torch::autograd::Node {
   c10::intrusive_ptr<c10d::ProcessGroup> group;
   torch::autograd::SavedVariable input, weight;
@@ -285,12 +286,11 @@ struct SyncBatchNormBackward : public torch::autograd::Node {
     const int64_t channels = x.size(1);
     const at::Tensor w = has_weight ? weight.unpack(shared_from_this()) : at::ones({channels}, x.options());
     const at::Tensor g = grads[0].defined() ? grads[0] : at::zeros_like(x);
-    at::Tensor dx, sum_g_xhat, sum_g;
+    at::Tensor sum_g_xhat, sum_g;
     if (x.numel() > 0) {
-      std::tie(dx, sum_g_xhat, sum_g) =
-          at::native_batch_norm_backward(g, x, w, mean, variance, {}, {}, /*train=*/false, eps, {true, true, true});
+      std::tie(std::ignore, sum_g_xhat, sum_g) =
+          at::native_batch_norm_backward(g, x, w, mean, variance, {}, {}, /*train=*/false, eps, {false, true, true});
     } else {
-      dx = at::zeros_like(x);
       sum_g_xhat = at::zeros({channels}, x.options());
       sum_g = at::zeros({channels}, x.options());
     }
@@ -302,12 +302,14 @@ struct SyncBatchNormBackward : public torch::autograd::Node {
       // shim's guard that a peer is gone (SD_ERR_DISTRIBUTED), not a programming error.
       throw sd::distributed_error(std::string("synchronising batch norm gradients: ") + e.what());
     }
-    // dx = g·w·invstd − (x·k1 + k0), with k1 = w·invstd²·S2/N and k0 = w·invstd·S1/N − k1·mean.
-    const at::Tensor invstd = (variance + eps).rsqrt();
-    const at::Tensor k1 = w * invstd * invstd * sums.narrow(0, channels, channels) / count;
-    const at::Tensor k0 = w * invstd * sums.narrow(0, 0, channels) / count - k1 * mean;
+    // dx = g·w·invstd − x·k1 − k0 with k1 = w·invstd²·S2/N and k0 = w·invstd·S1/N − k1·mean:
+    // per-channel coefficients, then two fused multiply-adds over the activations.
+    const at::Tensor scale = w * (variance + eps).rsqrt();
+    const at::Tensor k1 = scale * (variance + eps).rsqrt() * sums.narrow(0, channels, channels) / count;
+    const at::Tensor k0 = scale * sums.narrow(0, 0, channels) / count - k1 * mean;
     const auto shape = per_channel_shape(x);
-    dx.sub_(x * k1.view(shape)).sub_(k0.view(shape));
+    at::Tensor dx = at::addcmul(-k0.view(shape), g, scale.view(shape));
+    dx.addcmul_(x, k1.view(shape), -1);
     return {dx, has_weight ? sum_g_xhat : at::Tensor(), has_bias ? sum_g : at::Tensor()};
   }
 
