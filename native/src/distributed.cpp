@@ -222,16 +222,23 @@ SD_EXPORT sd_status sd_dist_barrier(sd_process_group group) {
 // gradient sums), as PyTorch's SyncBatchNorm. PyTorch's relies on CUDA-only kernels
 // (batch_norm_stats, batch_norm_elemt, ...); this one uses libtorch's CPU-and-CUDA batch-norm
 // kernels (local statistics; eval-mode normalisation and backward fed with the global statistics)
-// plus per-channel arithmetic. Its backward is written
-// out (a custom autograd node) rather than left to autograd over composed ops: composed, the same
-// arithmetic took about 3.5 times as long as libtorch's fused batch norm on resnet8's layers.
+// plus per-channel arithmetic. Its backward is written out (a custom autograd node) rather than
+// left to autograd over composed ops: composed, the same arithmetic took about 3.5 times as long
+// as libtorch's fused batch norm on resnet8's layers.
 namespace {
 
 using torch::autograd::variable_list;
 
-void all_reduce_sum_in_place(c10d::ProcessGroup& group, at::Tensor& t) {
-  std::vector<at::Tensor> one{t};
-  wait(group.allreduce(one, c10d::AllreduceOptions{}));  // ReduceOp::SUM by default
+// Only the collectives report SD_ERR_DISTRIBUTED ("a peer is gone"); any other failure keeps its
+// own status. sd::distributed_error keeps its type through the autograd engine, which rethrows
+// what a backward node raised.
+void all_reduce_sum_in_place(c10d::ProcessGroup& group, at::Tensor& t, const char* what) {
+  try {
+    std::vector<at::Tensor> one{t};
+    wait(group.allreduce(one, c10d::AllreduceOptions{}));  // ReduceOp::SUM by default
+  } catch (const std::exception& e) {
+    throw sd::distributed_error(std::string(what) + ": " + e.what());
+  }
 }
 
 std::vector<int64_t> per_channel_shape(const at::Tensor& x) {
@@ -257,7 +264,7 @@ std::tuple<at::Tensor, at::Tensor, double> global_statistics(c10d::ProcessGroup&
     row.narrow(0, channels, channels).copy_(local_var);
     row[2 * channels] = static_cast<double>(local_n);
   }
-  all_reduce_sum_in_place(group, table);
+  all_reduce_sum_in_place(group, table, "synchronising batch norm statistics");
   const at::Tensor counts = table.narrow(1, 2 * channels, 1);
   const double n = counts.sum().item<double>();
   if (n <= 1) sd::fail_argument("sync batch norm needs more than one value per channel across the ranks in training mode");
@@ -295,13 +302,7 @@ struct SyncBatchNormBackward : public torch::autograd::Node {
       sum_g = at::zeros({channels}, x.options());
     }
     at::Tensor sums = at::cat({sum_g, sum_g_xhat});  // the rank's own sums stay in sum_g, sum_g_xhat
-    try {
-      all_reduce_sum_in_place(*group, sums);
-    } catch (const std::exception& e) {
-      // Raised inside the autograd engine and rethrown by backward(): its own type tells the
-      // shim's guard that a peer is gone (SD_ERR_DISTRIBUTED), not a programming error.
-      throw sd::distributed_error(std::string("synchronising batch norm gradients: ") + e.what());
-    }
+    all_reduce_sum_in_place(*group, sums, "synchronising batch norm gradients");
     // dx = g·w·invstd − x·k1 − k0 with k1 = w·invstd²·S2/N and k0 = w·invstd·S1/N − k1·mean:
     // per-channel coefficients, then two fused multiply-adds over the activations.
     const at::Tensor scale = w * (variance + eps).rsqrt();
@@ -382,9 +383,6 @@ at::Tensor sync_batch_norm(const c10::intrusive_ptr<c10d::ProcessGroup>& group, 
 SD_EXPORT sd_status sd_dist_sync_batch_norm(sd_process_group group, sd_tensor input, sd_tensor weight, sd_tensor bias,
                                             sd_tensor running_mean, sd_tensor running_var, double momentum, double eps,
                                             sd_tensor* out) {
-  return dist_guarded([&]() {
-    auto& g = G(group);
-    sd::put(out, sync_batch_norm(g.group, sd::T(input), sd::opt(weight), sd::opt(bias), sd::opt(running_mean),
-                                 sd::opt(running_var), momentum, eps));
-  });
+  SD_TRY(sd::put(out, sync_batch_norm(G(group).group, sd::T(input), sd::opt(weight), sd::opt(bias), sd::opt(running_mean),
+                                      sd::opt(running_var), momentum, eps)));
 }
