@@ -28,8 +28,9 @@ struct sd_generator_s {
 
 namespace sd {
 
-// A collective failed where only the autograd engine stands between the shim and the caller (the
-// backward pass of a synchronised batch norm): the guard below maps it to SD_ERR_DISTRIBUTED.
+// A collective failed inside an operation that is not itself a collective (synchronised batch
+// norm's forward, or its backward run by the autograd engine, which rethrows it unchanged): the
+// guard below maps it to SD_ERR_DISTRIBUTED, "a peer is gone".
 class distributed_error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

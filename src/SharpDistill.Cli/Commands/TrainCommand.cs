@@ -80,7 +80,7 @@ public static class TrainCommand
         }
         catch (TorchDistributedException e) when (distributed != null)
         {
-            throw new DistributedFailureException(DataParallelTraining.Describe(distributed, "synchronising batch norm in a training step", e.Message), e);
+            throw new DistributedFailureException(DataParallelTraining.Describe(distributed, "communicating inside a training step", e.Message), e);
         }
     }
 
