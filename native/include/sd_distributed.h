@@ -58,4 +58,14 @@ sd_status sd_dist_reducer_stats(sd_grad_reducer reducer, int64_t* steps, int64_t
 /* Removes the hooks and frees the reducer (not while a backward pass runs); NULL is ignored. */
 sd_status sd_dist_reducer_free(sd_grad_reducer reducer);
 
+/* Training-mode batch norm of `input` [N, C, ...] with the statistics of the whole global batch:
+ * every rank's per-channel mean, biased variance and element count are gathered (one collective;
+ * ranks may hold different N) and combined. Differentiable: the backward pass all-reduces the
+ * gradients of those statistics (one more collective). weight, bias, running_mean and
+ * running_var may be NULL; the running statistics are updated in place with `momentum` and the
+ * unbiased variance over the global count. Every rank must call it in the same order. */
+sd_status sd_dist_sync_batch_norm(sd_process_group group, sd_tensor input, sd_tensor weight, sd_tensor bias,
+                                  sd_tensor running_mean, sd_tensor running_var, double momentum, double eps,
+                                  sd_tensor* out);
+
 #endif

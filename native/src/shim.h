@@ -28,6 +28,14 @@ struct sd_generator_s {
 
 namespace sd {
 
+// A collective failed inside an operation that is not itself a collective (synchronised batch
+// norm's forward, or its backward run by the autograd engine, which rethrows it unchanged): the
+// guard below maps it to SD_ERR_DISTRIBUTED, "a peer is gone".
+class distributed_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Number of tensor handles alive; lets tests prove that a long run does not leak.
 extern std::atomic<int64_t> live_tensors;
 
@@ -62,6 +70,9 @@ sd_status guarded(Body&& body) noexcept {
   } catch (const std::bad_alloc& e) {
     set_last_error(std::string("out of memory: ") + e.what());
     return SD_ERR_OUT_OF_MEMORY;
+  } catch (const distributed_error& e) {
+    set_last_error(e.what());
+    return SD_ERR_DISTRIBUTED;
   } catch (const std::invalid_argument& e) {
     set_last_error(e.what());
     return SD_ERR_ARGUMENT;

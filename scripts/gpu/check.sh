@@ -51,11 +51,15 @@ crld="$(ls configs/fashion_mnist/crld/*.yaml | head -1)"
 dist=(--set solver.epochs=1 --set models.teacher_checkpoint="$teacher")
 # bf16: the student under CUDA autocast, the teacher's weights in bf16.
 step "${cli[@]}" distill -c "$crld" "${common[@]}" "${dist[@]}" --set compute.student_precision=bf16 --set compute.teacher_precision=bf16 --set experiment.name=crld_bf16
+# Small gradient buckets (several per step, all-reduced during backward) and synchronised batch norm.
+export SHARPDISTILL_BUCKET_MB=0.05
+dist+=(--set distributed.sync_batch_norm=true)
 # One process: NCCL chosen by default for CUDA tensors (world size 1).
 step "${cli[@]}" launch --nproc-per-node 1 -- distill -c "$crld" "${common[@]}" "${dist[@]}" --set experiment.name=launch_nccl_1
 # Two processes sharing the one GPU: NCCL refuses two ranks on one device, so gloo carries CUDA tensors.
 SHARPDISTILL_DIST_BACKEND=gloo step "${cli[@]}" launch --nproc-per-node 2 -- distill -c "$crld" "${common[@]}" "${dist[@]}" \
   --set experiment.device=cuda:0 --set experiment.name=launch_gloo_2
+unset SHARPDISTILL_BUCKET_MB
 # Two processes asking for one GPU each on a one-GPU machine: a readable error, exit 2.
 [ "$(nvidia-smi -L | wc -l)" -lt 2 ] && step "${cli[@]}" launch --nproc-per-node 2 -- distill -c "$crld" "${common[@]}" "${dist[@]}" --set experiment.name=launch_too_many
 

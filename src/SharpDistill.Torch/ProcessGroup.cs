@@ -103,6 +103,6 @@ public sealed class ProcessGroup : IDisposable
     /// <summary>Leaves the group.</summary>
     public void Dispose() => _handle.Dispose();
 
-    /// <summary>The native group, for <see cref="GradientReducer"/>.</summary>
+    /// <summary>The native group, for <see cref="GradientReducer"/> and <see cref="NN.SyncBatchNorm"/>.</summary>
     internal ProcessGroupHandle Handle => _handle;
 }

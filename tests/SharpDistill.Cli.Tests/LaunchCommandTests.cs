@@ -113,6 +113,73 @@ public class LaunchCommandTests : IDisposable
         Assert.DoesNotContain("lost contact", stderr.Result); // the ranks stopped together
     }
 
+    [FashionMnistFact]
+    public void TwoWorkersDistillWithSynchronisedBatchNorm()
+    {
+        var teacher = Path.Combine(output, "teacher.safetensors");
+        using (var model = ModelZoo.Create("resnet8", new ModelOptions(10, 1, ModelVariant.TinyImageNet))) model.SaveSafeTensors(teacher);
+
+        var run = Launch(["--nproc-per-node", "2", "--", .. Distill(teacher, "--set", "distributed.sync_batch_norm=true", "--set", "log.tensorboard=false")]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("batch norm synchronised across processes (9 layers)", run.Output);
+        Assert.Contains("sync_batch_norm: true", File.ReadAllText(Path.Combine(output, "crld2", "config.yaml")));
+        Assert.Single(MetricsLog.Read(Path.Combine(output, "crld2", "metrics.jsonl")));
+    }
+
+    [FashionMnistFact]
+    public void KillingAWorkerWithSynchronisedBatchNormStopsTheOtherNamingIt()
+    {
+        var teacher = Path.Combine(output, "teacher.safetensors");
+        using (var model = ModelZoo.Create("resnet8", new ModelOptions(10, 1, ModelVariant.TinyImageNet))) model.SaveSafeTensors(teacher);
+        var port = ProcessGroup.FreeLocalPort();
+        // Two workers started directly (as torchrun would), so the test can kill one of them. Most of a
+        // step's collectives are then batch-norm synchronisations inside the forward and backward passes.
+        Process Worker(int rank)
+        {
+            var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "SharpDistill.Cli.dll"),
+                .. Distill(teacher, "--set", "distributed.sync_batch_norm=true", "--set", "dataset.train_limit=4096", "--set", "solver.epochs=20")])
+            {
+                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+            };
+            foreach (var (name, value) in new Dictionary<string, string>
+                     {
+                         ["RANK"] = $"{rank}", ["LOCAL_RANK"] = $"{rank}", ["WORLD_SIZE"] = "2", ["MASTER_ADDR"] = "127.0.0.1",
+                         ["MASTER_PORT"] = $"{port}", ["SHARPDISTILL_THREADS"] = "1", ["OMP_WAIT_POLICY"] = "PASSIVE", ["SHARPDISTILL_DIST_TIMEOUT"] = "20",
+                     })
+                start.Environment[name] = value;
+            return Process.Start(start)!;
+        }
+        using var rank0 = Worker(0);
+        using var rank1 = Worker(1);
+        var stderr0 = rank0.StandardError.ReadToEndAsync();
+        _ = rank0.StandardOutput.ReadToEndAsync();
+        _ = rank1.StandardOutput.ReadToEndAsync();
+        _ = rank1.StandardError.ReadToEndAsync();
+        try
+        {
+            var config = Path.Combine(output, "crld2", "config.yaml");
+            var clock = Stopwatch.StartNew();
+            while (!File.Exists(config))
+            {
+                Assert.False(rank0.HasExited || rank1.HasExited, "a worker ended before training");
+                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(4), "training did not start");
+                Thread.Sleep(200);
+            }
+            Thread.Sleep(2000); // some steps into the first epoch
+            rank1.Kill();
+            Assert.True(rank0.WaitForExit(TimeSpan.FromSeconds(60)), "rank 0 was still running 60 s after rank 1 was killed");
+            rank0.WaitForExit();
+            Assert.True(rank0.ExitCode == 4, $"exit {rank0.ExitCode}: {stderr0.Result}");
+            Assert.Contains("rank 0 of 2: lost contact with rank 1", stderr0.Result);
+            Assert.DoesNotContain("   at ", stderr0.Result);
+        }
+        finally
+        {
+            if (!rank0.HasExited) rank0.Kill();
+            if (!rank1.HasExited) rank1.Kill();
+        }
+    }
+
     [Fact]
     public void BadOptionsAreOneReadableError()
     {

@@ -15,6 +15,13 @@ using SharpDistill.Torch.Serialization;
 //   forever       the same steps without end (printing "stepping" after the first) until a peer disappears.
 //   wait          all-reduces a small tensor every 100 ms until a peer disappears.
 // SHARPDISTILL_GRAD_SYNC and SHARPDISTILL_BUCKET_MB choose how the gradients are averaged.
+//   batchnorm OUT sync|plain|die|uneven
+//                 one forward/backward of resnet8 in float64 in TRAINING mode (batch norm on batch
+//                 statistics) on this rank's shard of a fixed global batch of 8, batch norm synchronised
+//                 across the ranks (sync, die, uneven: 5 and 3 samples) or per rank (plain). Writes OUT/bn_<mode>_<name>.safetensors:
+//                 logits, input_grad, grad.<parameter> (after averaging) and buffer.<buffer>. With die,
+//                 rank 1 leaves after the forward pass, so rank 0's backward loses its peer. Then an
+//                 eval-mode forward pass on rank 0 alone (eval mode must make no collective).
 // Exit codes: 0 done, 4 the job lost a worker (the message on stderr), 2 bad usage or environment.
 const int GlobalBatch = 8;
 try
@@ -42,14 +49,23 @@ try
                     Thread.Sleep(100);
                 }
             }
+        case "batchnorm":
+            RunBatchNorm(context, group, args[1], args[2], name);
+            return 0;
         default:
-            Console.Error.WriteLine("usage: steps OUT N [unused] | forever | wait");
+            Console.Error.WriteLine("usage: steps OUT N [unused] | forever | wait | batchnorm OUT sync|plain|die|uneven");
             return 2;
     }
 }
 catch (DistributedFailureException e)
 {
     Console.Error.WriteLine($"error: {e.Message}");
+    return 4;
+}
+catch (TorchDistributedException e)
+{
+    // A collective inside forward or backward (synchronised batch norm), as `distill` reports it.
+    Console.Error.WriteLine($"error: lost contact: {e.Message}");
     return 4;
 }
 catch (SharpDistill.Config.ConfigException e)
@@ -104,4 +120,40 @@ static void RunSteps(DistributedContext? context, ProcessGroup? group, string? o
 static void Assert(bool condition, string message)
 {
     if (!condition) throw new InvalidOperationException(message);
+}
+
+static void RunBatchNorm(DistributedContext? context, ProcessGroup? group, string output, string mode, string name)
+{
+    TorchRuntime.ManualSeed(1 + (ulong)(context?.Rank ?? 0));
+    using var model = ModelZoo.Create("resnet8", new ModelOptions(10, 1, ModelVariant.TinyImageNet));
+    model.To(DType.Float64);
+    model.Train();
+    using var dp = context == null ? null : new DataParallelTraining(context, group!, [model]);
+    dp?.BroadcastState();
+    if (mode != "plain") dp?.SynchroniseBatchNorm();
+    var world = context?.WorldSize ?? 1;
+    var rank = context?.Rank ?? 0;
+    // uneven: 5 samples on rank 0, 3 on rank 1 (a last batch need not split evenly).
+    var (start, local) = mode == "uneven" ? (rank == 0 ? (0, 5) : (5, 3)) : (rank * GlobalBatch / world, GlobalBatch / world);
+    using var scope = new TensorScope();
+    using var generator = new Generator(1000);
+    var images = Tensors.Randn([GlobalBatch, 1, 28, 28], generator, DType.Float64).Narrow(0, start, local).Contiguous();
+    images.RequiresGrad = true;
+    var labels = Tensors.RandInt(0, 10, [GlobalBatch], generator).Narrow(0, start, local);
+    var logits = model.ForwardLogits(images);
+    if (mode == "die" && rank == 1) return; // leaves without its backward collectives
+    // Σ CE × world / global batch: after averaging over the ranks, the global batch's mean CE
+    // whatever the split (with an even split it is each rank's own mean).
+    var loss = F.CrossEntropy(logits, labels, Reduction.Sum) * (world / (double)GlobalBatch);
+    model.ZeroGrad();
+    loss.Backward();
+    dp?.AverageGradients();
+    var saved = new Dictionary<string, Tensor> { ["logits"] = logits.Detach(), ["input_grad"] = images.Grad! };
+    foreach (var (key, parameter) in model.NamedParameters()) saved[$"grad.{key}"] = parameter.Grad!;
+    foreach (var (key, buffer) in model.NamedBuffers()) saved[$"buffer.{key}"] = buffer;
+    SafeTensors.Save(Path.Combine(output, $"bn_{mode}_{name}.safetensors"), saved);
+    // Eval mode makes no collective: a forward pass on rank 0 alone must not wait for rank 1.
+    model.Eval();
+    if (rank == 0) model.ForwardLogits(images).Dispose();
+    dp?.Barrier();
 }

@@ -68,6 +68,22 @@ public static class TrainCommand
         Description = "Continue the run in the run directory from its latest checkpoint (same config; solver.epochs may grow)",
     };
 
+    /// <summary>
+    /// Collectives made inside a training step (synchronised batch norm, forward and backward) fail
+    /// like the trainer's own: with the rank, the peers it waited for and exit code 4.
+    /// </summary>
+    private static TrainingResult RunTraining(Trainer trainer, bool resume, StopSignal stop, DistributedContext? distributed)
+    {
+        try
+        {
+            return trainer.Run(resume, stop);
+        }
+        catch (TorchDistributedException e) when (distributed != null)
+        {
+            throw new DistributedFailureException(DataParallelTraining.Describe(distributed, "communicating inside a training step", e.Message), e);
+        }
+    }
+
     private static int Execute(RunConfig config, bool resume, TextWriter output)
     {
         TorchRuntime.EnsureLoaded();
@@ -79,6 +95,7 @@ public static class TrainCommand
         using var setup = RunFactory.Create(config, distributed);
         var backend = distributed == null ? DistributedBackend.Gloo : DistributedContext.BackendFor(setup.Device);
         using var dataParallel = distributed == null ? null : new DataParallelTraining(distributed, distributed.Join(backend), setup.Distiller);
+        var synchronisedBatchNorms = config.Distributed.SyncBatchNorm ? dataParallel?.SynchroniseBatchNorm() ?? 0 : 0;
         using var trainer = new Trainer(setup, output.WriteLine, output) { Distributed = dataParallel };
         var inv = CultureInfo.InvariantCulture;
         output.WriteLine(string.Format(inv, "{0}: {1} student {2}{3} on {4} ({5} train / {6} test images, {7} views), {8} epochs, libtorch {9}, {10} threads, {11}",
@@ -88,9 +105,10 @@ public static class TrainCommand
             config.Solver.Epochs, TorchRuntime.LibTorchVersion, TorchRuntime.Threads, setup.Device));
         if (distributed != null)
             output.WriteLine($"data-parallel: {distributed.WorldSize} processes ({backend.ToString().ToLowerInvariant()} via {distributed.MasterAddress}:{distributed.MasterPort}), " +
-                             $"{setup.TrainLoader.Options.BatchSize} of the global batch {config.Solver.BatchSize} per process");
+                             $"{setup.TrainLoader.Options.BatchSize} of the global batch {config.Solver.BatchSize} per process, " +
+                             (config.Distributed.SyncBatchNorm ? $"batch norm synchronised across processes ({synchronisedBatchNorms} layers)" : "batch norm per process"));
         if (setup.TeacherSource.Length > 0) output.WriteLine($"teacher: {setup.TeacherSource}");
-        var result = trainer.Run(resume, stop);
+        var result = RunTraining(trainer, resume, stop, distributed);
         if (dataParallel != null)
             output.WriteLine(string.Format(inv, "data-parallel: gradient all-reduce {0:0.00} ms per step on rank 0 ({1} bucket(s), {2})",
                 dataParallel.GradientCommunicationPerStep.TotalMilliseconds, dataParallel.BucketCount,

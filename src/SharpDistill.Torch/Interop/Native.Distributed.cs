@@ -13,6 +13,9 @@ internal static unsafe partial class Native
     [LibraryImport(Library)] internal static partial int sd_dist_all_reduce(ProcessGroupHandle group, TensorHandle tensor, int op);
     [LibraryImport(Library)] internal static partial int sd_dist_all_reduce_bucket(ProcessGroupHandle group, IntPtr* tensors, long count, int op);
     [LibraryImport(Library)] internal static partial int sd_dist_barrier(ProcessGroupHandle group);
+    [LibraryImport(Library)]
+    internal static partial int sd_dist_sync_batch_norm(ProcessGroupHandle group, TensorHandle input, TensorHandle weight, TensorHandle bias,
+        TensorHandle runningMean, TensorHandle runningVar, double momentum, double eps, out TensorHandle output);
 }
 
 /// <summary>Owns a native process group (and the TCPStore it rendezvoused through).</summary>

@@ -3,7 +3,8 @@ namespace SharpDistill.Torch.NN;
 /// <summary>
 /// Batch normalisation over [N, C, H, W]. Training mode uses batch statistics and updates the
 /// running mean/variance (momentum 0.1, unbiased variance); eval mode uses the running statistics.
-/// γ = 1, β = 0 at creation.
+/// γ = 1, β = 0 at creation. In a data-parallel job it can share its training-mode statistics
+/// across the ranks (<see cref="SyncGroup"/>, <see cref="SyncBatchNorm"/>).
 /// </summary>
 public sealed class BatchNorm2d : Module<Tensor, Tensor>
 {
@@ -37,6 +38,13 @@ public sealed class BatchNorm2d : Module<Tensor, Tensor>
 
     internal void MarkFolded() => IsFolded = true;
 
+    /// <summary>
+    /// The data-parallel group whose ranks share this layer's training-mode statistics
+    /// (<see cref="SyncBatchNorm.Convert"/>); null: the statistics of this process's batch alone.
+    /// Eval mode always uses the running statistics.
+    /// </summary>
+    public ProcessGroup? SyncGroup { get; internal set; }
+
     public override Module Train(bool mode = true)
     {
         if (mode && IsFolded)
@@ -55,6 +63,9 @@ public sealed class BatchNorm2d : Module<Tensor, Tensor>
         if (Training)
             using (Autograd.NoGrad())
                 NumBatchesTracked.Add_(1);
+        // A group of one rank has nothing to share: the plain path, bit for bit.
+        if (Training && SyncGroup is { WorldSize: > 1 } group)
+            return SyncBatchNorm.Normalize(group, input, RunningMean, RunningVar, Weight, Bias, Momentum, Eps);
         return F.BatchNorm(input, RunningMean, RunningVar, Weight, Bias, Training, Momentum, Eps);
     }
 }

@@ -15,10 +15,16 @@ public static class ConfigDiff
     }
 
     /// <summary>The keys of <paramref name="beforeYaml"/> and <paramref name="afterYaml"/> whose values differ, in key order.</summary>
-    public static IReadOnlyList<Difference> Compare(string beforeYaml, string afterYaml, IEnumerable<string>? ignoredKeys = null)
+    /// <param name="absentBefore">
+    /// Values a key stands for when <paramref name="beforeYaml"/> lacks it, e.g. the defaults: a config
+    /// written before a key existed meant that key's default (new keys keep the old behaviour by default).
+    /// </param>
+    public static IReadOnlyList<Difference> Compare(string beforeYaml, string afterYaml, IEnumerable<string>? ignoredKeys = null,
+        IReadOnlyDictionary<string, string>? absentBefore = null)
     {
         var ignored = new HashSet<string>(ignoredKeys ?? [], StringComparer.Ordinal);
         var before = Flatten(beforeYaml, "the earlier config");
+        foreach (var (key, value) in absentBefore ?? new Dictionary<string, string>()) before.TryAdd(key, value);
         var after = Flatten(afterYaml, "this run's config");
         return before.Keys.Union(after.Keys)
             .Where(key => !ignored.Contains(key))

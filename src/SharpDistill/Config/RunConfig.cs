@@ -17,6 +17,8 @@ public sealed class RunConfig
     public SolverConfig Solver { get; set; } = new();
     public LogConfig Log { get; set; } = new();
     public ComputeConfig Compute { get; set; } = new();
+    /// <summary>Data-parallel jobs only (ignored by a single process).</summary>
+    public DistributedConfig Distributed { get; set; } = new();
     /// <summary>The linear probe of `sharpdistill transfer` (ignored by every other verb).</summary>
     public TransferConfig Transfer { get; set; } = new();
 

@@ -72,6 +72,13 @@ public sealed class DataParallelTraining : IDisposable
                 Group.Broadcast(tensor, root: 0);
     });
 
+    /// <summary>
+    /// Makes every batch norm of the trained modules (student and extra modules; never the
+    /// teacher) use the whole global batch's statistics in training mode (distributed.sync_batch_norm).
+    /// Returns how many layers it set.
+    /// </summary>
+    public int SynchroniseBatchNorm() => modules.Sum(module => SyncBatchNorm.Convert(module, Group));
+
     /// <summary>Replaces each gradient by its mean over the ranks (between backward and the optimizer step).</summary>
     public void AverageGradients() => Guard("averaging gradients", averager.Average);
 

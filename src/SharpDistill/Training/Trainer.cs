@@ -249,11 +249,13 @@ public sealed class Trainer : IDisposable
 
     /// <summary>
     /// A resumed run must be the same run: the same resolved config, key by key, except that the
-    /// number of epochs may grow (to train longer) and the progress/loading settings may differ.
+    /// number of epochs may grow (to train longer) and the progress/loading settings may differ. A key
+    /// that a checkpoint from an earlier version lacks (e.g. distributed.sync_batch_norm) counts as its default.
     /// </summary>
     private void CheckResumable(CheckpointState state, string configYaml)
     {
-        var differences = ConfigDiff.Compare(state.ConfigYaml, configYaml, ResumableChanges);
+        var differences = ConfigDiff.Compare(state.ConfigYaml, configYaml, ResumableChanges,
+            absentBefore: ConfigDiff.Flatten(ConfigWriter.ToYaml(new RunConfig()), "the default config"));
         if (differences.Count > 0)
             throw new CheckpointException(
                 $"{LatestPath} was written with a different config than this run's ({differences.Count} key(s) differ: " +
