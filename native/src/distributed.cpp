@@ -558,7 +558,7 @@ using torch::autograd::variable_list;
 // Only the collectives report SD_ERR_DISTRIBUTED ("a peer is gone"); any other failure keeps its
 // own status. sd::distributed_error keeps its type through the autograd engine, which rethrows
 // what a backward node raised.
-void all_reduce_sum_in_place(c10d::ProcessGroup& group, at::Tensor& t, const char* what) {
+void all_reduce_sum_in_place(sd_collectives& group, at::Tensor& t, const char* what) {
   try {
     std::vector<at::Tensor> one{t};
     wait(group.allreduce(one, c10d::AllreduceOptions{}));  // ReduceOp::SUM by default
@@ -578,7 +578,7 @@ std::vector<int64_t> per_channel_shape(const at::Tensor& x) {
 // for this rank's row) and combined with the parallel-variance formula,
 // var = Σ n_r (v_r + (m_r − mean)²) / N: each rank's variance comes from a two-pass kernel, so
 // there is no E[x²] − mean² cancellation. Ranks may hold different numbers of samples, even none.
-std::tuple<at::Tensor, at::Tensor, double> global_statistics(c10d::ProcessGroup& group, const at::Tensor& x) {
+std::tuple<at::Tensor, at::Tensor, double> global_statistics(sd_collectives& group, const at::Tensor& x) {
   const int64_t channels = x.size(1), local_n = channels == 0 ? 0 : x.numel() / channels;
   at::Tensor table = at::zeros({group.getSize(), 2 * channels + 1}, x.options());
   if (local_n > 0) {
@@ -606,7 +606,7 @@ std::tuple<at::Tensor, at::Tensor, double> global_statistics(c10d::ProcessGroup&
 // samples only (the trainer averages parameter gradients over the ranks like any other). The local
 // sums come from libtorch's fused eval-mode batch-norm backward.
 struct SyncBatchNormBackward : public torch::autograd::Node {
-  c10::intrusive_ptr<c10d::ProcessGroup> group;
+  c10::intrusive_ptr<sd_collectives> group;
   torch::autograd::SavedVariable input, weight;
   at::Tensor mean, variance;  // global, per channel
   double count = 0, eps = 0;
@@ -648,7 +648,7 @@ struct SyncBatchNormBackward : public torch::autograd::Node {
   }
 };
 
-at::Tensor sync_batch_norm(const c10::intrusive_ptr<c10d::ProcessGroup>& group, const at::Tensor& input,
+at::Tensor sync_batch_norm(const c10::intrusive_ptr<sd_collectives>& group, const at::Tensor& input,
                            const c10::optional<at::Tensor>& weight_arg, const c10::optional<at::Tensor>& bias_arg,
                            const c10::optional<at::Tensor>& running_mean, const c10::optional<at::Tensor>& running_var,
                            double momentum, double eps) {
