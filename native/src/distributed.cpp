@@ -621,8 +621,12 @@ struct SyncBatchNormBackward : public torch::autograd::Node {
     const at::Tensor g = grads[0].defined() ? grads[0] : at::zeros_like(x);
     at::Tensor sum_g_xhat, sum_g;
     if (x.numel() > 0) {
+      // Eval-mode backward reads the statistics from its "running" arguments. The CUDA kernel also
+      // insists on defined save_mean/save_invstd, and takes empty ones to mean "use the running
+      // statistics" (what its own eval-mode forward returns); the CPU kernel ignores them in eval mode.
+      const at::Tensor none = x.is_cuda() ? at::empty({0}, mean.options()) : at::Tensor();
       std::tie(std::ignore, sum_g_xhat, sum_g) =
-          at::native_batch_norm_backward(g, x, w, mean, variance, {}, {}, /*train=*/false, eps, {false, true, true});
+          at::native_batch_norm_backward(g, x, w, mean, variance, none, none, /*train=*/false, eps, {false, true, true});
     } else {
       sum_g_xhat = at::zeros({channels}, x.options());
       sum_g = at::zeros({channels}, x.options());

@@ -53,23 +53,29 @@ public class SyncBatchNormTests
     [Theory]
     [InlineData(MemoryFormat.Contiguous)]
     [InlineData(MemoryFormat.ChannelsLast)]
-    public void TheSynchronisedPathMatchesBatchNormInFloat64(MemoryFormat format)
+    public void TheSynchronisedPathMatchesBatchNormInFloat64(MemoryFormat format) => CompareWithBatchNorm(format, Device.Cpu);
+
+    /// <summary>CUDA's batch-norm kernels have their own argument rules (e.g. the statistics they save).</summary>
+    [CudaFact]
+    public void TheSynchronisedPathMatchesBatchNormOnCuda() => CompareWithBatchNorm(MemoryFormat.Contiguous, Device.Cuda);
+
+    private static void CompareWithBatchNorm(MemoryFormat format, Device device)
     {
         using var group = OneRank();
         using var scope = new TensorScope();
         using var generator = new Generator(3);
-        var input = (Tensors.Randn([3, 4, 5, 5], generator, DType.Float64) * 3 + 2).Detach().ToMemoryFormat(format);
-        var upstream = Tensors.Randn([3, 4, 5, 5], generator, DType.Float64);
+        var input = (Tensors.Randn([3, 4, 5, 5], generator, DType.Float64) * 3 + 2).Detach().ToMemoryFormat(format).To(device);
+        var upstream = Tensors.Randn([3, 4, 5, 5], generator, DType.Float64).To(device);
         (Tensor Out, Tensor InputGrad, Tensor WeightGrad, Tensor BiasGrad, Tensor Mean, Tensor Var) Run(bool composed)
         {
             var x = input.Clone();
             x.RequiresGrad = true;
-            var weight = Tensor.FromArray(new[] { 1.5, -0.5, 2.0, 0.25 });
-            var bias = Tensor.FromArray(new[] { 0.1, 0.2, -0.3, 0.0 });
+            var weight = Tensor.FromArray(new[] { 1.5, -0.5, 2.0, 0.25 }).To(device);
+            var bias = Tensor.FromArray(new[] { 0.1, 0.2, -0.3, 0.0 }).To(device);
             weight.RequiresGrad = true;
             bias.RequiresGrad = true;
-            var mean = Tensors.Zeros([4], DType.Float64);
-            var variance = Tensors.Ones([4], DType.Float64);
+            var mean = Tensors.Zeros([4], DType.Float64).To(device);
+            var variance = Tensors.Ones([4], DType.Float64).To(device);
             var y = composed
                 ? SyncBatchNorm.Normalize(group, x, mean, variance, weight, bias, momentum: 0.3, eps: 1e-5)
                 : F.BatchNorm(x, mean, variance, weight, bias, training: true, momentum: 0.3, eps: 1e-5);
@@ -105,8 +111,8 @@ public class SyncBatchNormTests
 
     private static void AssertClose(Tensor expected, Tensor actual, string what)
     {
-        var e = expected.ToArray<double>();
-        var a = actual.ToArray<double>();
+        var e = expected.Detach().To(Device.Cpu).ToArray<double>();
+        var a = actual.Detach().To(Device.Cpu).ToArray<double>();
         Assert.Equal(e.Length, a.Length);
         for (var i = 0; i < e.Length; i++)
             Assert.True(Math.Abs(e[i] - a[i]) <= 1e-12 * Math.Max(1, Math.Abs(e[i])), $"{what}[{i}]: {a[i]} instead of {e[i]}");
