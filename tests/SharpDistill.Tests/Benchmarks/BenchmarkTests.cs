@@ -53,7 +53,10 @@ public class BenchmarkTests
         var b = Assert.IsType<TeacherBatchingResult>(report.TeacherBatching);
         Assert.True(b.MaxAbsDiff >= 0 && double.IsFinite(b.MaxAbsDiff));
         Assert.Equal(b.Identical, b.MaxAbsDiff == 0);
-        Assert.Equal(b.Identical ? TeacherForwardMode.Batched : TeacherForwardMode.Separate, t.TeacherMode);
+        // The timed steps call the teacher as training does, whatever the comparison found (a bench on
+        // a CPU where batching was bitwise identical once timed a form training never runs).
+        Assert.Equal(TeacherForwardMode.Separate, t.TeacherMode);
+        Assert.StartsWith("separate, as in training", report.TeacherModeReason);
         Positive(b.Separate.MeanMs, b.Batched.MeanMs, b.Speedup);
         Assert.Equal((2, 2), (b.Separate.Count, b.Batched.Count));
 
