@@ -12,25 +12,7 @@
 # resnet8's 0.3 MB of gradients are then one bucket, which cannot overlap anything).
 #
 #   scripts/bench/scaling.sh [REPEATS] [TRAIN_LIMIT] [THREADS]      (defaults 2, 2048, 2)
-set -euo pipefail
-here="$(cd "$(dirname "$0")/../.." && pwd)"
-cd "$here"
-repeats="${1:-2}"
-train_limit="${2:-2048}"
-threads="${3:-2}"
-[ -x ./sharpdistill ] || { echo "build SharpDistill first (scripts/setup.sh)" >&2; exit 2; }
-work="$(mktemp -d -t sdscaling.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
-export OMP_WAIT_POLICY=PASSIVE
-
-common=(--set "experiment.output_dir=$work" --set dataset.train_limit="$train_limit" --set dataset.test_limit=64
-        --set solver.epochs=1 --set log.progress=false --set models.student=resnet8 --set models.teacher=resnet8
-        --set dataset.num_workers=1 --set solver.batch_size=64)
-# The teacher's weights do not change the cost of a step: a one-epoch teacher on 256 images will do.
-SHARPDISTILL_THREADS="$threads" ./sharpdistill train "${common[@]}" --set experiment.name=teacher --set dataset.train_limit=256 >/dev/null
-teacher="$work/teacher/checkpoints/latest.safetensors"
-
-images_per_second() { /usr/bin/python3 -c 'import json,sys; print(round(json.loads(open(sys.argv[1]).readline())["ImagesPerSecond"], 1))' "$1/metrics.jsonl"; }
+source "$(dirname "$0")/distributed_setup.sh"
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq 1 "$repeats"); do
