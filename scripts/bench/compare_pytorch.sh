@@ -55,7 +55,7 @@ echo "pytorch: $("$python" -c 'import torch; print(torch.__version__)'); pinned 
 echo "flags: $(grep -m1 -o -w -E 'avx512_bf16|amx_bf16' /proc/cpuinfo | sort -u | xargs || true)"
 
 # 1. The CRLD step, PyTorch and SharpDistill alternating.
-steps_json="$work/steps.jsonl"
+steps_json="${COMPARE_KEEP:-$work/steps.jsonl}"  # COMPARE_KEEP: keep every measured row there (appended as they come)
 # Without native bf16 (avx512_bf16 / amx_bf16) both sides emulate it tens of times slower: the bf16 forms
 # are skipped then (COMPARE_BF16=1 runs them anyway).
 ours_forms=(default plain-fp32 bf16)

@@ -36,7 +36,9 @@ export SHARPDISTILL_NATIVE="$root/native/build-cuda/libsharpdistill_native.so" O
 (cd "$kit/torch-tests" && TAIL=25 step dotnet "$kit/xunit/xunit.console.dll" SharpDistill.Torch.Tests.dll -parallel none -noColor)
 
 cli=("dotnet" "$kit/cli/SharpDistill.Cli.dll")
-runs="$out/runs"
+# Run directories stay outside out-dir: the device tool brings back only a few files, which should be
+# the logs and summaries (all.log has every step's whole output).
+runs=/tmp/sd_gpu_runs
 common=(--set dataset.root="$kit/fmnist" --set experiment.device=cuda --set experiment.output_dir="$runs" --set dataset.train_limit=6000 --set dataset.test_limit=2000)
 bench=("${cli[@]}" bench --device cuda --teacher resnet32x4 --student resnet8x4 --method crld --batch-size 64 --steps 50)
 step "${bench[@]}" --json "$out/bench_crld_cuda.json"
@@ -74,11 +76,11 @@ echo "== CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); bf16
 for seed in 1 2 3; do
   for precision in fp32 bf16; do
     TAIL=1 step "${cli[@]}" train -c configs/fashion_mnist/ce/res8.yaml --set dataset.root="$kit/fmnist" --set experiment.device=cpu \
-      --set experiment.output_dir="$out/cpu_runs" --set experiment.name="res8_${precision}_seed$seed" --set experiment.seed=$seed \
+      --set experiment.output_dir=/tmp/sd_cpu_runs --set experiment.name="res8_${precision}_seed$seed" --set experiment.seed=$seed \
       --set solver.epochs=3 --set compute.student_precision=$precision
   done
 done
-"$py" - "$out/cpu_runs" <<'PY'
+("$py" - /tmp/sd_cpu_runs <<'PY'
 import csv, os, statistics, sys
 root = sys.argv[1]
 def last(name):
@@ -91,8 +93,9 @@ print("== CPU fp32 vs bf16, resnet8, 3 epochs, seeds 1-3: fp32 %s, bf16 %s" % (f
 print("   fp32 %.2f +- %.2f, bf16 %.2f +- %.2f, paired bf16 - fp32 %.2f +- %.2f" % (
     statistics.mean(fp32), statistics.stdev(fp32), statistics.mean(bf16), statistics.stdev(bf16), statistics.mean(d), statistics.stdev(d)))
 PY
+) | tee "$out/bf16_seeds.txt"
 if [ -d "$kit/crld/mdistiller" ]; then
   TAIL=12 COMPARE_PYTHON="$py" SHARPDISTILL="dotnet $kit/cli/SharpDistill.Cli.dll" COMPARE_STEPS_ONLY=1 COMPARE_CPUS="${COMPARE_CPUS:-0,1}" \
-    COMPARE_STEPS="${COMPARE_STEPS:-8}" step bash scripts/bench/compare_pytorch.sh "$kit/crld" "${COMPARE_REPEATS:-2}"
+    COMPARE_STEPS="${COMPARE_STEPS:-8}" COMPARE_KEEP="$out/compare_steps.jsonl" step bash scripts/bench/compare_pytorch.sh "$kit/crld" "${COMPARE_REPEATS:-2}"
 fi
 echo "== done in $SECONDS s"
