@@ -37,38 +37,24 @@ struct sd_process_group_s {
 namespace {
 
 // Communication failures (gloo I/O errors, timeouts, c10d errors raised while talking to peers)
-// get their own status so C# can tell "a peer is gone" from a programming error. Bad arguments
-// detected before any communication keep SD_ERR_ARGUMENT.
-class distributed_failure : public std::exception {
- public:
-  explicit distributed_failure(std::string message) : message_(std::move(message)) {}
-  const char* what() const noexcept override { return message_.c_str(); }
-
- private:
-  std::string message_;
-};
-
+// become sd::distributed_error, which the shim's guard maps to SD_ERR_DISTRIBUTED, so C# can tell
+// "a peer is gone" from a programming error. Bad arguments detected before any communication keep
+// SD_ERR_ARGUMENT.
 template <class Body>
 sd_status dist_guarded(Body&& body) noexcept {
-  std::string failure;
-  sd_status status = sd::guarded([&]() {
+  return sd::guarded([&]() {
     try {
       body();
     } catch (const std::invalid_argument&) {
       throw;
+    } catch (const sd::distributed_error&) {
+      throw;
     } catch (const c10::Error& e) {
-      failure = e.what_without_backtrace();
-      throw distributed_failure(failure);
+      throw sd::distributed_error(e.what_without_backtrace());
     } catch (const std::exception& e) {
-      failure = e.what();
-      throw distributed_failure(failure);
+      throw sd::distributed_error(e.what());
     }
   });
-  if (status != SD_OK && !failure.empty()) {
-    sd::set_last_error(failure);
-    return SD_ERR_DISTRIBUTED;
-  }
-  return status;
 }
 
 sd_process_group_s& G(sd_process_group g) {
@@ -88,7 +74,7 @@ std::shared_ptr<::gloo::transport::Device> gloo_device(const std::string& host) 
 }
 
 void wait(const c10::intrusive_ptr<c10d::Work>& work) {
-  if (!work->wait()) throw distributed_failure("the collective did not complete");
+  if (!work->wait()) throw sd::distributed_error("the collective did not complete");
 }
 
 void reduce_in_place(sd_process_group_s& g, at::Tensor& flat, int32_t op) {
@@ -371,7 +357,7 @@ struct reducer_state {
     } catch (const std::exception& e) {
       detail = e.what();  // gloo's I/O errors: a peer closed the connection
     }
-    throw distributed_failure("the all-reduce of gradient bucket " + std::to_string(k + 1) + " of " +
+    throw sd::distributed_error("the all-reduce of gradient bucket " + std::to_string(k + 1) + " of " +
                               std::to_string(buckets.size()) + " failed or did not complete within " +
                               std::to_string(timeout.count()) + " ms of the end of the backward pass: " + detail);
   }
@@ -393,7 +379,7 @@ struct reducer_state {
     } reset{*this};
     ++steps;
     if (!error.empty())
-      throw distributed_failure("a gradient all-reduce could not be started during the backward pass: " + error);
+      throw sd::distributed_error("a gradient all-reduce could not be started during the backward pass: " + error);
     while (next_launch < buckets.size()) {
       launch(next_launch);
       if (buckets[next_launch].work) ++launched_at_finish;

@@ -28,9 +28,9 @@ struct sd_generator_s {
 
 namespace sd {
 
-// A collective failed inside an operation that is not itself a collective (synchronised batch
-// norm's forward, or its backward run by the autograd engine, which rethrows it unchanged): the
-// guard below maps it to SD_ERR_DISTRIBUTED, "a peer is gone".
+// A collective failed: a peer is gone, hung or unreachable (distributed.cpp raises it for every
+// communication failure, also inside synchronised batch norm's backward, which the autograd engine
+// rethrows unchanged). The guard below maps it to SD_ERR_DISTRIBUTED.
 class distributed_error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
