@@ -16,14 +16,21 @@ public class LaunchCommandTests : IDisposable
         try { Directory.Delete(output, true); } catch (IOException) { }
     }
 
-    private static (int ExitCode, string Output, string Error) Launch(params string[] args)
+    /// <summary>The CLI of this build as a child process, its output captured; OpenMP threads sleep when idle.</summary>
+    private static ProcessStartInfo Cli(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "SharpDistill.Cli.dll"), "launch", .. args])
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "SharpDistill.Cli.dll"), .. args])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
-        start.Environment["SHARPDISTILL_THREADS"] = "2";
         start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
+        return start;
+    }
+
+    private static (int ExitCode, string Output, string Error) Launch(params string[] args)
+    {
+        var start = Cli(["launch", .. args]);
+        start.Environment["SHARPDISTILL_THREADS"] = "2";
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -84,13 +91,8 @@ public class LaunchCommandTests : IDisposable
     {
         var teacher = Path.Combine(output, "teacher.safetensors");
         using (var model = ModelZoo.Create("resnet8", new ModelOptions(10, 1, ModelVariant.TinyImageNet))) model.SaveSafeTensors(teacher);
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "SharpDistill.Cli.dll"), "launch", "--nproc-per-node", "2", "--",
-            .. Distill(teacher, "--set", "dataset.train_limit=4096", "--set", "solver.epochs=20")])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
+        var start = Cli(["launch", "--nproc-per-node", "2", "--", .. Distill(teacher, "--set", "dataset.train_limit=4096", "--set", "solver.epochs=20")]);
         start.Environment["SHARPDISTILL_THREADS"] = "2";
-        start.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -136,15 +138,11 @@ public class LaunchCommandTests : IDisposable
         // step's collectives are then batch-norm synchronisations inside the forward and backward passes.
         Process Worker(int rank)
         {
-            var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "SharpDistill.Cli.dll"),
-                .. Distill(teacher, "--set", "distributed.sync_batch_norm=true", "--set", "dataset.train_limit=4096", "--set", "solver.epochs=20")])
-            {
-                RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-            };
+            var start = Cli(Distill(teacher, "--set", "distributed.sync_batch_norm=true", "--set", "dataset.train_limit=4096", "--set", "solver.epochs=20"));
             foreach (var (name, value) in new Dictionary<string, string>
                      {
                          ["RANK"] = $"{rank}", ["LOCAL_RANK"] = $"{rank}", ["WORLD_SIZE"] = "2", ["MASTER_ADDR"] = "127.0.0.1",
-                         ["MASTER_PORT"] = $"{port}", ["SHARPDISTILL_THREADS"] = "1", ["OMP_WAIT_POLICY"] = "PASSIVE", ["SHARPDISTILL_DIST_TIMEOUT"] = "20",
+                         ["MASTER_PORT"] = $"{port}", ["SHARPDISTILL_THREADS"] = "1", ["SHARPDISTILL_DIST_TIMEOUT"] = "20",
                      })
                 start.Environment[name] = value;
             return Process.Start(start)!;
